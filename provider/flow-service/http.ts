@@ -1,0 +1,167 @@
+/**
+ * The only place that talks to undici. One keep-alive Agent serves every client of the process (created lazily, so
+ * nothing holding a socket exists until the first request). `sendOnce` performs exactly one HTTP exchange, reads
+ * the whole body, and classifies failures by whether the request can have reached the server: that decides
+ * whether a POST may be sent again.
+ */
+import { Agent, request, type Dispatcher } from "undici";
+
+/** Timeouts of one exchange, in milliseconds. */
+export interface Timeouts {
+  connectMs: number;
+  headersMs: number;
+  bodyMs: number;
+}
+
+/** Defaults of the client's timeout options. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+
+// Keyed by connect timeout, the only Agent-level setting the client exposes: with default options the process
+// holds exactly one Agent, and a client asking for another connect timeout cannot change other clients' behaviour.
+const sharedAgents = new Map<number, Agent>();
+
+/** The process-wide keep-alive Agent for a connect timeout; created on first use. */
+export function sharedAgent(connectTimeoutMs: number = DEFAULT_TIMEOUTS.connectMs): Dispatcher {
+  let agent = sharedAgents.get(connectTimeoutMs);
+  if (agent === undefined || agent.closed || agent.destroyed) {
+    agent = new Agent({ connect: { timeout: connectTimeoutMs } });
+    sharedAgents.set(connectTimeoutMs, agent);
+  }
+  return agent;
+}
+
+/** Closes the shared Agents (graceful: in-flight requests finish). The next request creates a new one. */
+export async function closeSharedAgents(): Promise<void> {
+  const agents = [...sharedAgents.values()];
+  sharedAgents.clear();
+  await Promise.all(agents.map((agent) => agent.close()));
+}
+
+/** One HTTP exchange. */
+export interface HttpRequest {
+  url: string;
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  headers: Record<string, string>;
+  body?: string;
+  dispatcher: Dispatcher;
+  timeouts: Timeouts;
+  signal?: AbortSignal;
+}
+
+/** A complete response: status, headers and body text. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** Error codes that prove the request never reached a server (nothing to duplicate). */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
+
+/** Failures worth another attempt; ENOTFOUND is not (a wrong host name does not heal). */
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED",
+]);
+
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  UND_ERR_CONNECT_TIMEOUT: "connect timeout",
+  ENOTFOUND: "host not found",
+  ECONNRESET: "connection reset",
+  UND_ERR_SOCKET: "connection closed by the server",
+  UND_ERR_HEADERS_TIMEOUT: "timed out waiting for response headers",
+  UND_ERR_BODY_TIMEOUT: "timed out reading the response body",
+};
+
+/**
+ * No complete response arrived. `sent` is false only when the request provably never reached a server;
+ * otherwise the server may or may not have processed it.
+ */
+export class TransportError extends Error {
+  override readonly name = "TransportError";
+  constructor(
+    /** Short human reason, e.g. "connection reset". Contains no request data. */
+    readonly reason: string,
+    /** undici or system error code, e.g. `UND_ERR_SOCKET`, `ECONNREFUSED`. */
+    readonly code: string | undefined,
+    readonly sent: boolean,
+    readonly transient: boolean,
+    /** Status line that arrived before the body failed, if any. */
+    readonly status: number | undefined,
+    cause: unknown,
+  ) {
+    super(reason, { cause });
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  const candidates: unknown[] = [error];
+  if (typeof error === "object" && error !== null) {
+    const { cause, errors } = error as { cause?: unknown; errors?: unknown };
+    candidates.push(cause);
+    if (Array.isArray(errors)) candidates.push(...errors);
+  }
+  for (const candidate of candidates) {
+    const code = (candidate as { code?: unknown } | null | undefined)?.code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}
+
+function toTransportError(error: unknown, status: number | undefined): TransportError {
+  const code = errorCode(error);
+  const known = code === undefined ? undefined : REASONS[code];
+  const reason = known ?? (code !== undefined ? `network error ${code}` : "network error");
+  const sent = status !== undefined || code === undefined || !NOT_SENT_CODES.has(code);
+  return new TransportError(reason, code, sent, code !== undefined && TRANSIENT_CODES.has(code), status, error);
+}
+
+/**
+ * Sends one request and reads its body completely (so the socket returns to the keep-alive pool).
+ * @throws TransportError when no complete response arrived; the signal's reason when aborted.
+ */
+export async function sendOnce(req: HttpRequest): Promise<HttpResponse> {
+  let status: number | undefined;
+  try {
+    const options: Parameters<typeof request>[1] = {
+      method: req.method,
+      headers: req.headers,
+      dispatcher: req.dispatcher,
+      headersTimeout: req.timeouts.headersMs,
+      bodyTimeout: req.timeouts.bodyMs,
+    };
+    if (req.body !== undefined) options.body = req.body;
+    if (req.signal !== undefined) options.signal = req.signal;
+    const response = await request(req.url, options);
+    status = response.statusCode;
+    const text = await response.body.text();
+    return { status: response.statusCode, headers: response.headers, text };
+  } catch (error) {
+    if (req.signal?.aborted === true) throw req.signal.reason;
+    throw toTransportError(error, status);
+  }
+}
+
+/** First value of a response header (names are lower case in undici responses). */
+export function headerValue(headers: HttpResponse["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
