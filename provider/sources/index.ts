@@ -1,0 +1,65 @@
+/**
+ * The source registry. Adding a source = one file next to this one, one line below, and an entry in
+ * tests/fixtures/sources.ts (a unit test fails without it).
+ *
+ * This folder imports only zod, never @pulumi/pulumi.
+ */
+import { z } from "zod";
+import { adlsGen2 } from "./adls-gen2";
+import { databricks } from "./databricks";
+import { sqlServer } from "./sql-server";
+import { synapse } from "./synapse";
+import { tableStorage } from "./table-storage";
+import type { AuthVariant, SourceDefinition } from "./types";
+
+export type { AuthVariant, SourceDefinition } from "./types";
+
+/** Every supported source, keyed by registry key (the `source` input of a base connection). */
+export const sources = {
+  synapse,
+  "sql-server": sqlServer,
+  "adls-gen2": adlsGen2,
+  "table-storage": tableStorage,
+  databricks,
+} as const satisfies Readonly<Record<string, SourceDefinition>>;
+
+/** Registry key: "synapse" | "sql-server" | "adls-gen2" | "table-storage" | "databricks". */
+export type SourceKey = keyof typeof sources;
+
+/** Registry keys in registry order. */
+export const sourceKeys: readonly SourceKey[] = Object.freeze(Object.keys(sources) as SourceKey[]);
+
+/** Exact Adobe auth spec names of source `K`, e.g. `AuthSpecName<"synapse">`. */
+export type AuthSpecName<K extends SourceKey> = keyof (typeof sources)[K]["auth"] & string;
+
+/** Params of auth variant `S` of source `K`, as its zod schema infers them (all values are strings). */
+export type AuthParams<K extends SourceKey, S extends AuthSpecName<K>> = (typeof sources)[K]["auth"][S] extends {
+  readonly params: infer Schema extends z.ZodType;
+}
+  ? z.output<Schema>
+  : never;
+
+/** `{ specName, params }` for any auth variant of source `K`, discriminated by `specName`. */
+export type AuthInput<K extends SourceKey> = {
+  [S in AuthSpecName<K>]: { specName: S; params: AuthParams<K, S> };
+}[AuthSpecName<K>];
+
+export function isSourceKey(key: unknown): key is SourceKey {
+  return typeof key === "string" && Object.prototype.hasOwnProperty.call(sources, key);
+}
+
+/** The source registered under `key`, or undefined (inherited names like "constructor" are not keys). */
+export function findSource(key: string): SourceDefinition | undefined {
+  return isSourceKey(key) ? sources[key] : undefined;
+}
+
+/** The param names an auth variant accepts (the keys of its object schema), in schema order. */
+export function paramNames(variant: AuthVariant): readonly string[] {
+  const schema: unknown = variant.params;
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** The auth variant of `source` with this exact spec name, or undefined. */
+export function findAuthVariant(source: SourceDefinition, specName: string): AuthVariant | undefined {
+  return Object.prototype.hasOwnProperty.call(source.auth, specName) ? source.auth[specName] : undefined;
+}

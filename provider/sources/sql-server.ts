@@ -1,0 +1,85 @@
+/**
+ * Microsoft SQL Server. Transcribed from Adobe's tutorial (seed 001; its example body lacks a closing brace).
+ *
+ * Adobe's auth spec checks the connection string with the case-sensitive pattern
+ * `^(Data Source=)(.*)(;Initial Catalog=)(.*)(;Integrated Security=)(.*)(;User ID=)(.*)(;Password=)(.*)(;)`:
+ * the five keys in this order, spelled exactly so, and a `;` after the password. We require the same (with the
+ * trailing `;` at the very end) and explain which part is off instead of reporting a bare pattern mismatch.
+ */
+import { z } from "zod";
+import { describeKey, missingKeysProblem, parseConnectionString, plainValueProblem } from "./connection-string";
+import { LIMITS, stringParam } from "./formats";
+import { integratedSecurityProblem, serverValueProblems, sqlClientVocabulary } from "./sql-connection-string";
+import type { SourceDefinition } from "./types";
+
+const CONNECTION_STRING_PATTERN =
+  "Data Source=<server>[\\<instance>];Initial Catalog=<database>;Integrated Security=False;" +
+  "User ID=<user>;Password=<password>;";
+
+/** Adobe's server-side pattern, verbatim (it is not anchored at the end). */
+export const ADOBE_SQL_SERVER_PATTERN =
+  /^(Data Source=)(.*)(;Initial Catalog=)(.*)(;Integrated Security=)(.*)(;User ID=)(.*)(;Password=)(.*)(;)/;
+
+const ORDER = ["Data Source", "Initial Catalog", "Integrated Security", "User ID", "Password"] as const;
+
+const keys = sqlClientVocabulary("Data Source", "Initial Catalog");
+
+function connectionStringProblems(value: string): readonly string[] {
+  const result = parseConnectionString(value, keys.vocabulary);
+  if (!result.ok) return result.problems;
+  const { parsed } = result;
+  const missing = missingKeysProblem(parsed, ORDER);
+  if (missing) return [missing];
+
+  const problems: string[] = [];
+  const orderProblem = ORDER.map((name, i) => {
+    const pair = parsed.pairs[i]!;
+    if (pair.known?.name !== name) return `pair ${i + 1} must be ${name}, found ${describeKey(pair)}`;
+    const written = `pair ${i + 1} must be written`;
+    if (pair.knownSpelling !== name) return `${written} "${name}", not its synonym "${pair.knownSpelling}"`;
+    if (pair.rawKey !== name) return `${written} exactly "${name}" (mind upper/lower case and spaces)`;
+    return undefined;
+  }).find((problem) => problem !== undefined);
+  if (orderProblem) {
+    problems.push(`${orderProblem}: Adobe requires the keys in the order ${ORDER.join(", ")}`);
+  }
+  if (!parsed.endsWithSemicolon) problems.push('must end with ";" (Adobe requires one after the password)');
+
+  problems.push(...serverValueProblems(parsed.get("Data Source")!, { instance: true, minLabels: 1 }));
+  for (const name of ["Initial Catalog", "User ID"]) {
+    const problem = plainValueProblem(parsed.get(name)!);
+    if (problem) problems.push(problem);
+  }
+  const integrated = integratedSecurityProblem(parsed.get("Integrated Security"));
+  if (integrated) problems.push(integrated);
+  if (parsed.get("Password")!.value === "") problems.push("the value of Password is empty");
+
+  // Our checks imply Adobe's pattern; this guards the two from drifting apart.
+  if (problems.length === 0 && !ADOBE_SQL_SERVER_PATTERN.test(value)) {
+    problems.push("does not match Adobe's SQL Server connection string pattern");
+  }
+  return problems;
+}
+
+export const sqlServer = {
+  key: "sql-server",
+  title: "Microsoft SQL Server",
+  docsUrl:
+    "https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/sql-server",
+  connectionSpec: { id: "1f372ff9-38a4-4492-96f5-b9a4e4bd00ec", version: "1.0" },
+  auth: {
+    "Connection String Based Authentication": {
+      specName: "Connection String Based Authentication",
+      description: "SQL sign-in with an ADO.NET connection string in the key order Adobe's auth spec requires.",
+      params: z.strictObject({
+        connectionString: stringParam({
+          expected: `a connection string like ${CONNECTION_STRING_PATTERN}`,
+          secret: true,
+          maxLength: LIMITS.connectionString,
+          check: connectionStringProblems,
+        }),
+      }),
+      secretParams: ["connectionString"],
+    },
+  },
+} as const satisfies SourceDefinition;

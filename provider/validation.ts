@@ -1,0 +1,321 @@
+/**
+ * Validation of BaseConnection resource inputs, as the dynamic-provider host passes them to `check`: plain JSON,
+ * with the reserved `__provider` key, and with Pulumi's unknown sentinel wherever a value is not known yet
+ * (preview). Pure: imports only zod and the source registry.
+ */
+import { z } from "zod";
+import {
+  findAuthVariant,
+  findSource,
+  isSourceKey,
+  paramNames,
+  type SourceDefinition,
+  sourceKeys,
+  type SourceKey,
+} from "./sources";
+import { isGuid, jsonType, LIMITS, list, quote, textProblem } from "./sources/formats";
+
+/**
+ * Pulumi's unknown sentinel (`pulumi.runtime.unknownValue`). During preview the host passes it in place of any value
+ * that depends on another resource's output, even where an object or boolean is expected.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export type Unknown = typeof UNKNOWN;
+
+/** True for {@link UNKNOWN}: a value Pulumi does not know yet (preview only). */
+export function isUnknown(value: unknown): value is Unknown {
+  return value === UNKNOWN;
+}
+
+/** One input problem, as Pulumi's `CheckFailure`: `property` is a dotted path such as `auth.params.url`. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/**
+ * Validated inputs with defaults applied. String fields may hold {@link UNKNOWN} during preview; `verify` and
+ * `auth.params` may be UNKNOWN as a whole, and so may any single param.
+ */
+export interface BaseConnectionInputs {
+  source: SourceKey;
+  /** Display name of the connection in AEP. */
+  name: string;
+  description?: string;
+  auth: { specName: string; params: Record<string, unknown> | Unknown };
+  /** AEP sandbox; absent means the provider's configured sandbox. */
+  sandboxName?: string;
+  /** Test the connection after create/update (GET /connections/{id}/test). Default false. */
+  verify: boolean | Unknown;
+  /** Id of an existing base connection to adopt instead of creating one; lowercased. */
+  adopt?: string;
+}
+
+/** The keys `validateBaseConnectionInputs` accepts at the top level (besides the host's `__provider`). */
+export const INPUT_KEYS = ["source", "name", "description", "auth", "sandboxName", "verify", "adopt"] as const;
+const AUTH_KEYS = ["specName", "params"] as const;
+const PROVIDER_KEY = "__provider";
+
+/**
+ * AEP sandbox names: lowercase letters, digits and hyphens, starting with a letter, at most 256 characters
+ * (e.g. "prod", "dev-emea-2").
+ */
+const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,255}$/;
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `Did you mean "x"?` when `key` matches an allowed key ignoring case, hyphens and underscores. */
+function suggestion(key: string, allowed: readonly string[]): string {
+  const simplify = (s: string) => s.toLowerCase().replace(/[-_\s]/g, "");
+  const match = allowed.find((candidate) => simplify(candidate) === simplify(key));
+  return match ? ` (did you mean ${JSON.stringify(match)}?)` : "";
+}
+
+function unknownKeyFailures(object: JsonObject, allowed: readonly string[], path: readonly string[], what: string) {
+  return Object.keys(object)
+    .filter((key) => !allowed.includes(key) && !(path.length === 0 && key === PROVIDER_KEY))
+    .map((key) => ({
+      property: z.core.toDotPath([...path, key]),
+      reason: `unknown ${what} ${quote(key)}${suggestion(key, allowed)}; expected one of: ${list(allowed)}`,
+    }));
+}
+
+/** Checks an optional or required string field; returns its failure or undefined. */
+function textFailure(
+  value: unknown,
+  property: string,
+  expected: string,
+  maxLength: number,
+  rule?: (value: string) => string | undefined,
+  optional = false,
+): CheckFailure | undefined {
+  if (value === UNKNOWN) return undefined;
+  if (typeof value !== "string") {
+    return { property, reason: `must be a string (got ${jsonType(value)}); expected ${expected}` };
+  }
+  const problem = textProblem(value, maxLength, false) ?? rule?.(value);
+  if (problem === undefined) return undefined;
+  const hint = problem === "is empty" && optional ? " (omit it instead)" : "";
+  return { property, reason: `${problem}${hint}; expected ${expected} (got ${quote(value)})` };
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (!isObject(current) && !Array.isArray(current)) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+/** Runs the auth variant's zod schema; failures on values that are still unknown are dropped. */
+function paramFailures(source: SourceDefinition, specName: string, params: unknown): CheckFailure[] {
+  const variant = findAuthVariant(source, specName)!;
+  const expectedKeys = paramNames(variant);
+  if (!isObject(params)) {
+    return [
+      {
+        property: "auth.params",
+        reason:
+          (params === undefined
+            ? "required; expected an object with"
+            : `must be an object (got ${jsonType(params)}); expected`) +
+          ` ${list(expectedKeys)} for ${JSON.stringify(specName)}`,
+      },
+    ];
+  }
+  const result = variant.params.safeParse(params);
+  if (result.success) return [];
+  const failures: CheckFailure[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        failures.push({
+          property: z.core.toDotPath(["auth", "params", ...issue.path, key]),
+          reason:
+            `unknown parameter ${quote(key)}${suggestion(key, expectedKeys)} for ${JSON.stringify(specName)}; ` +
+            `expected: ${list(expectedKeys)}`,
+        });
+      }
+      continue;
+    }
+    if (valueAt(params, issue.path) === UNKNOWN) continue;
+    failures.push({ property: z.core.toDotPath(["auth", "params", ...issue.path]), reason: issue.message });
+  }
+  return failures;
+}
+
+/** Validates `source` and `auth`; returns the source when it is known and valid. */
+function sourceAndAuthFailures(raw: JsonObject, failures: CheckFailure[]): SourceDefinition | undefined {
+  const allowedSources = list(sourceKeys);
+  const sourceValue = raw["source"];
+  let source: SourceDefinition | undefined;
+  if (sourceValue === UNKNOWN) {
+    failures.push({
+      property: "source",
+      reason:
+        `must be known during preview because it selects the connection spec; ` +
+        `pass a plain string, one of: ${allowedSources}`,
+    });
+  } else if (typeof sourceValue !== "string") {
+    failures.push({
+      property: "source",
+      reason:
+        sourceValue === undefined
+          ? `required; expected one of: ${allowedSources}`
+          : `must be a string (got ${jsonType(sourceValue)}); expected one of: ${allowedSources}`,
+    });
+  } else {
+    source = findSource(sourceValue);
+    if (!source) {
+      failures.push({
+        property: "source",
+        reason:
+          `unknown source ${quote(sourceValue)}${suggestion(sourceValue, sourceKeys)}; ` +
+          `expected one of: ${allowedSources}`,
+      });
+    }
+  }
+
+  const specNames = source ? list(Object.keys(source.auth), true) : undefined;
+  const forSource = source ? ` for ${source.key}` : "";
+  const auth = raw["auth"];
+  if (auth === UNKNOWN) {
+    failures.push({
+      property: "auth",
+      reason:
+        `must be known during preview: auth.specName selects the auth spec, so only auth.params ` +
+        `(or single params) may come from other resources' outputs`,
+    });
+    return undefined;
+  }
+  if (!isObject(auth)) {
+    failures.push({
+      property: "auth",
+      reason:
+        `${auth === undefined ? "required" : `must be an object (got ${jsonType(auth)})`}; ` +
+        `expected { specName, params }${specNames ? ` with specName one of: ${specNames}` : ""}`,
+    });
+    return undefined;
+  }
+  failures.push(...unknownKeyFailures(auth, AUTH_KEYS, ["auth"], "property"));
+
+  const specName = auth["specName"];
+  if (specName === UNKNOWN) {
+    failures.push({
+      property: "auth.specName",
+      reason:
+        `must be known during preview because it selects the auth spec; pass a plain string` +
+        (specNames ? `, one of: ${specNames}` : ""),
+    });
+    return undefined;
+  }
+  if (typeof specName !== "string") {
+    failures.push({
+      property: "auth.specName",
+      reason: `${specName === undefined ? "required" : `must be a string (got ${jsonType(specName)})`}${
+        specNames ? `; expected one of: ${specNames}` : "; expected the exact Adobe auth spec name"
+      }`,
+    });
+    return undefined;
+  }
+  if (!source) return undefined;
+  if (!findAuthVariant(source, specName)) {
+    failures.push({
+      property: "auth.specName",
+      reason:
+        `unknown auth spec ${quote(specName)}${suggestion(specName, Object.keys(source.auth))}${forSource}; ` +
+        `expected one of: ${specNames}`,
+    });
+    return undefined;
+  }
+  if (auth["params"] !== UNKNOWN) failures.push(...paramFailures(source, specName, auth["params"]));
+  return source;
+}
+
+/**
+ * Validates raw resource inputs (plain JSON as the dynamic-provider host passes them; `__provider` is ignored and
+ * {@link UNKNOWN} values skip their checks, except `source` and `auth.specName`, which must be known).
+ * Collects every failure. `inputs` is present iff `failures` is empty.
+ */
+export function validateBaseConnectionInputs(raw: Record<string, unknown>): {
+  failures: CheckFailure[];
+  inputs?: BaseConnectionInputs;
+} {
+  const failures: CheckFailure[] = [];
+  if (!isObject(raw)) {
+    return { failures: [{ property: "", reason: `inputs must be an object (got ${jsonType(raw)})` }] };
+  }
+  failures.push(...unknownKeyFailures(raw, INPUT_KEYS, [], "property"));
+  const source = sourceAndAuthFailures(raw, failures);
+
+  const name = raw["name"];
+  const nameFailure =
+    name === undefined
+      ? { property: "name", reason: "required; expected the connection's display name in AEP" }
+      : textFailure(name, "name", `a display name of at most ${LIMITS.name} characters`, LIMITS.name);
+  if (nameFailure) failures.push(nameFailure);
+
+  const optional: [key: string, expected: string, max: number, rule?: (v: string) => string | undefined][] = [
+    ["description", `a description of at most ${LIMITS.description} characters`, LIMITS.description],
+    [
+      "sandboxName",
+      "an AEP sandbox name: lowercase letters, digits and hyphens, starting with a letter, at most 256 characters",
+      256,
+      (v) => (SANDBOX_NAME.test(v) ? undefined : "is not a sandbox name"),
+    ],
+    [
+      "adopt",
+      "the id of an existing base connection (a GUID)",
+      LIMITS.param,
+      (v) => (isGuid(v) ? undefined : "is not a connection id"),
+    ],
+  ];
+  for (const [key, expected, max, rule] of optional) {
+    if (raw[key] === undefined || raw[key] === null) continue;
+    const failure = textFailure(raw[key], key, expected, max, rule, true);
+    if (failure) failures.push(failure);
+  }
+
+  const verify = raw["verify"];
+  if (verify !== undefined && verify !== null && verify !== UNKNOWN && typeof verify !== "boolean") {
+    failures.push({
+      property: "verify",
+      reason: `must be a boolean (got ${jsonType(verify)}); expected true or false`,
+    });
+  }
+
+  if (failures.length > 0 || !source) return { failures };
+  const auth = raw["auth"] as JsonObject;
+  const inputs: BaseConnectionInputs = {
+    source: source.key as SourceKey,
+    name: name as string,
+    auth: {
+      specName: auth["specName"] as string,
+      params: auth["params"] === UNKNOWN ? UNKNOWN : { ...(auth["params"] as JsonObject) },
+    },
+    verify: verify === UNKNOWN ? UNKNOWN : verify === true,
+  };
+  if (typeof raw["description"] === "string") inputs.description = raw["description"];
+  if (typeof raw["sandboxName"] === "string") inputs.sandboxName = raw["sandboxName"];
+  if (typeof raw["adopt"] === "string") inputs.adopt = raw["adopt"] === UNKNOWN ? UNKNOWN : raw["adopt"].toLowerCase();
+  return { failures, inputs };
+}
+
+/**
+ * Names of the secret params of this source's auth spec. For a spec name the registry does not know, every param
+ * that is secret in any of the source's auth specs (so nothing secret is ever treated as public).
+ */
+export function secretParamNames(source: SourceKey, specName: string): readonly string[] {
+  const definitions: readonly SourceDefinition[] = isSourceKey(source)
+    ? [findSource(source)!]
+    : sourceKeys.map((key) => findSource(key)!);
+  const exact = definitions.length === 1 ? findAuthVariant(definitions[0]!, specName) : undefined;
+  if (exact) return exact.secretParams;
+  const all = definitions.flatMap((definition) => Object.values(definition.auth).flatMap((v) => v.secretParams));
+  return [...new Set(all)];
+}
