@@ -1,0 +1,126 @@
+/**
+ * `BaseConnection`: an AEP Flow Service base connection as a Pulumi dynamic resource
+ * (type token `pulumi-nodejs:dynamic/aep:BaseConnection`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { serializedBaseConnectionProvider } from "./serialized-provider";
+import { findSource, type SourceKey } from "./sources";
+
+/** Auth of a base connection: one of the source's auth specs and its params. */
+export interface BaseConnectionAuthArgs {
+  /**
+   * Exact Adobe auth spec name, e.g. `"Connection String Based Authentication"`. Must be known at preview
+   * time (it selects the params schema); changing it replaces the connection.
+   */
+  specName: pulumi.Input<string>;
+  /**
+   * The auth params of that spec. Each value may be an Output (e.g. a storage account name); every value
+   * is stored as a Pulumi secret when its name is one of the spec's secret params, or when the spec is
+   * not known when the program runs.
+   */
+  params: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Arguments of a {@link BaseConnection}. */
+export interface BaseConnectionArgs {
+  /**
+   * Registry key of the source: `synapse`, `sql-server`, `adls-gen2`, `table-storage` or `databricks`.
+   * Changing it replaces the connection.
+   */
+  source: pulumi.Input<SourceKey>;
+  /** Display name of the connection in AEP. Changing it updates the connection in place. */
+  name: pulumi.Input<string>;
+  /** Free-text description stored on the connection. @default none */
+  description?: pulumi.Input<string>;
+  /** Credentials for one of the source's auth specs. Rotating them updates the connection in place. */
+  auth: pulumi.Input<BaseConnectionAuthArgs>;
+  /**
+   * Sandbox holding the connection. Changing it replaces the connection.
+   * @default the provider's sandbox: config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod`
+   */
+  sandboxName?: pulumi.Input<string>;
+  /**
+   * After create and update, call Flow Service's connection test
+   * (`GET /connections/{id}/test`) and fail if it reports that the source cannot be reached.
+   * @default false
+   */
+  verify?: pulumi.Input<boolean>;
+  /**
+   * Id of an existing base connection to take over instead of creating one (`pulumi import` does not
+   * work for dynamic providers, pulumi/pulumi#16175). It must use the same connection spec and auth spec;
+   * it is updated to the declared name, description and params, and deleted by `pulumi destroy` like
+   * any other managed connection.
+   */
+  adopt?: pulumi.Input<string>;
+}
+
+/**
+ * An Adobe Experience Platform base connection, managed through the Flow Service API.
+ *
+ * Credentials for AEP itself come from stack config (`aep:clientId`, `aep:clientSecret`, `aep:orgId`, ...) or
+ * `AEP_*` environment variables, never from resource inputs. Auth params are stored as secrets; outputs hold
+ * only non-secret params and a salted fingerprint of all of them.
+ *
+ * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/synapse-analytics
+ */
+export class BaseConnection extends pulumi.dynamic.Resource {
+  /** The base connection id in AEP, to use in dataflows. */
+  declare readonly connectionId: pulumi.Output<string>;
+  /** Current etag of the connection (quotes included). */
+  declare readonly etag: pulumi.Output<string>;
+  /** Flow Service connection spec id of the source. */
+  declare readonly connectionSpecId: pulumi.Output<string>;
+  /** AEP's state of the connection, e.g. `enabled`. */
+  declare readonly state: pulumi.Output<string>;
+  /** ISO 8601 creation time in AEP. */
+  declare readonly createdAt: pulumi.Output<string>;
+  /** ISO 8601 time of the last change in AEP. */
+  declare readonly updatedAt: pulumi.Output<string>;
+  /** Sandbox the connection lives in. */
+  declare readonly sandboxName: pulumi.Output<string>;
+  /** Salted one-way fingerprint of the auth params (detects credential changes without storing them). */
+  declare readonly authFingerprint: pulumi.Output<string>;
+
+  constructor(name: string, args: BaseConnectionArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = {
+      ...args,
+      auth: protectAuth(args.source, args.auth),
+      connectionId: undefined,
+      etag: undefined,
+      connectionSpecId: undefined,
+      state: undefined,
+      createdAt: undefined,
+      updatedAt: undefined,
+      authFingerprint: undefined,
+      sandboxName: args.sandboxName,
+    };
+    super(serializedBaseConnectionProvider, name, props, opts, "aep", "BaseConnection");
+  }
+}
+
+/**
+ * Wrap secret params in `pulumi.secret`, one value at a time, so that a param that is unknown at preview
+ * time (an Output of another resource) leaves `specName` and the other params known and checkable.
+ */
+function protectAuth(
+  source: pulumi.Input<SourceKey>,
+  auth: pulumi.Input<BaseConnectionAuthArgs>,
+): pulumi.Input<BaseConnectionAuthArgs> {
+  if (pulumi.Output.isInstance(auth) || auth instanceof Promise) {
+    return pulumi.secret(auth);
+  }
+  const { specName, params } = auth as BaseConnectionAuthArgs;
+  if (pulumi.Output.isInstance(params) || params instanceof Promise) {
+    return { specName, params: pulumi.secret(params) };
+  }
+  const variant =
+    typeof source === "string" && typeof specName === "string"
+      ? findSource(source)?.auth[specName as never]
+      : undefined;
+  const secretNames: readonly string[] | undefined = (variant as { secretParams?: readonly string[] } | undefined)?.secretParams;
+  const protectedParams: Record<string, pulumi.Input<string>> = {};
+  for (const [key, value] of Object.entries(params as Record<string, pulumi.Input<string>>)) {
+    protectedParams[key] = !secretNames || secretNames.includes(key) ? pulumi.secret(value) : value;
+  }
+  return { specName, params: protectedParams };
+}

@@ -1,0 +1,39 @@
+/**
+ * The provider object that Pulumi serializes into state (twice per resource: inputs and outputs).
+ *
+ * It holds no code of its own: on the host's first call it loads the real provider by package name and
+ * installs its methods on itself. That keeps `__provider` near 1 KB whatever the provider grows into,
+ * keeps credentials and sockets out of the closure (pulumi/pulumi#8265), and means refresh and destroy run
+ * the installed version of the library rather than a frozen copy (pulumi/pulumi#18976).
+ *
+ * The host always calls `configure` first, before any other method (cmd/dynamic-provider getProvider).
+ * The require is resolved from the host's working directory (the Pulumi program's directory), so it finds
+ * the package in the program's node_modules, or the package itself through its `exports` self-reference
+ * when run from a checkout of this library (which must be built: `npm run build`).
+ *
+ * Keep every line of `configure` free of comments and captured variables: its source text is what is
+ * stored.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Subpath export that resolves to dist/provider/implementation.js. */
+export const IMPLEMENTATION_MODULE = "pulumi-aep-azure/provider-implementation";
+
+const methods = {
+  configure(this: Record<string, unknown>, request: pulumi.dynamic.ConfigureRequest): unknown {
+    let implementation;
+    try {
+      implementation = require("module").createRequire(process.cwd() + "/noop.js")("pulumi-aep-azure/provider-implementation").baseConnectionProvider;
+    } catch (e) {
+      throw new Error(`Cannot load the AEP base connection provider (pulumi-aep-azure/provider-implementation) from ${process.cwd()}: ${e instanceof Error ? e.message.split("\n")[0] : e}. Install pulumi-aep-azure in this Pulumi project; in a checkout of the library, run npm run build first.`);
+    }
+    for (const m of ["check", "diff", "create", "read", "update", "delete"]) this[m] = implementation[m].bind(implementation);
+    return implementation.configure(request);
+  },
+};
+
+/**
+ * The object handed to `pulumi.dynamic.Resource`. Only `configure` exists until the host calls it; the cast
+ * is what lets the SDK's type accept it.
+ */
+export const serializedBaseConnectionProvider = methods as unknown as pulumi.dynamic.ResourceProvider;

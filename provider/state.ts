@@ -1,0 +1,120 @@
+/**
+ * The shape of a base connection's outputs (what Pulumi stores in state) and how it is built.
+ *
+ * Outputs are plain JSON (the dynamic-provider host cannot marshal `undefined` or Outputs) and never hold a
+ * secret param: non-secret params are kept for drift detection, secrets only as a salted fingerprint.
+ * Every iteration of this provider must read the state written by earlier ones (the host runs the newest
+ * code on old state), so stored outputs are parsed leniently: unknown fields are ignored and fields added
+ * later are optional.
+ */
+import { z } from "zod";
+import type { Connection } from "./flow-service";
+import { fingerprintAuth } from "./fingerprint";
+import type { BaseConnectionInputs } from "./validation";
+import { secretParamNames } from "./validation";
+
+/** Inputs with every value known: what create and update work with, once the engine resolved all unknowns. */
+export type KnownBaseConnectionInputs = Omit<BaseConnectionInputs, "auth" | "verify"> & {
+  auth: { specName: string; params: Record<string, unknown> };
+  verify: boolean;
+};
+
+/** Outputs of a `BaseConnection`, as stored in Pulumi state. */
+export interface BaseConnectionOutputs {
+  /** The base connection id in AEP (also the Pulumi resource id). */
+  connectionId: string;
+  /** The connection's current etag, quotes included, as Flow Service returns it. */
+  etag: string;
+  connectionSpecId: string;
+  /** AEP's connection state, e.g. `enabled`. */
+  state: string;
+  /** ISO 8601 time of creation in AEP. */
+  createdAt: string;
+  /** ISO 8601 time of the last change in AEP. */
+  updatedAt: string;
+  /** Sandbox the connection lives in. */
+  sandboxName: string;
+  /** Registry key of the source, e.g. `adls-gen2`. */
+  source: string;
+  /** Display name in AEP. */
+  name: string;
+  description?: string;
+  authSpecName: string;
+  /** The auth params that are not secrets, as declared (or as AEP reported them on refresh). */
+  authParams: Record<string, unknown>;
+  /** Salted one-way fingerprint of all auth params; see fingerprint.ts. */
+  authFingerprint: string;
+  verify: boolean;
+}
+
+const storedOutputsSchema = z
+  .object({
+    connectionId: z.string(),
+    etag: z.string().optional(),
+    connectionSpecId: z.string().optional(),
+    state: z.string().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    sandboxName: z.string().optional(),
+    source: z.string().optional(),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    authSpecName: z.string().optional(),
+    authParams: z.record(z.string(), z.unknown()).optional(),
+    authFingerprint: z.string().optional(),
+    verify: z.boolean().optional(),
+  })
+  .loose();
+
+/** Stored outputs as read back from state; fields written by older versions may be missing. */
+export type StoredOutputs = z.infer<typeof storedOutputsSchema>;
+
+/** Parse the outputs the engine hands back (`olds` in diff/update, `props` in read/delete). */
+export function parseStoredOutputs(raw: Record<string, unknown>, id?: string): StoredOutputs {
+  const parsed = storedOutputsSchema.safeParse({ connectionId: id, ...raw });
+  if (!parsed.success) {
+    throw new Error(`The stored state of this base connection is not readable (${z.prettifyError(parsed.error)}).`);
+  }
+  return parsed.data;
+}
+
+/** The non-secret subset of `params` for this source and auth spec. */
+export function publicParams(inputs: Pick<KnownBaseConnectionInputs, "source" | "auth">): Record<string, unknown> {
+  const secret = new Set(secretParamNames(inputs.source, inputs.auth.specName));
+  return Object.fromEntries(Object.entries(inputs.auth.params).filter(([key]) => !secret.has(key)));
+}
+
+function isoTime(epochMs: number | undefined): string {
+  return epochMs === undefined ? "" : new Date(epochMs).toISOString();
+}
+
+/**
+ * Outputs for `inputs` after AEP answered with `connection`. `previousFingerprint` keeps the salt stable
+ * across updates.
+ */
+export function toOutputs(
+  inputs: KnownBaseConnectionInputs,
+  connection: Connection,
+  sandboxName: string,
+  previousFingerprint?: string,
+): BaseConnectionOutputs {
+  const outputs: BaseConnectionOutputs = {
+    connectionId: connection.id,
+    etag: connection.etag,
+    connectionSpecId: connection.connectionSpec.id,
+    state: connection.state ?? "",
+    createdAt: isoTime(connection.createdAt),
+    updatedAt: isoTime(connection.updatedAt),
+    sandboxName,
+    source: inputs.source,
+    name: connection.name,
+    authSpecName: inputs.auth.specName,
+    authParams: publicParams(inputs),
+    authFingerprint: fingerprintAuth(inputs.auth.specName, inputs.auth.params, previousFingerprint),
+    verify: inputs.verify,
+  };
+  if (connection.description !== undefined && connection.description !== "") {
+    outputs.description = connection.description;
+  }
+  return outputs;
+}

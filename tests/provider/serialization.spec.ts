@@ -1,0 +1,46 @@
+/**
+ * The serialized provider is what Pulumi stores twice per resource: it must stay small, hold no credentials,
+ * and load the implementation through the package's own `exports` map.
+ */
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { serializeProvider } from "../harness/provider-host";
+import { IMPLEMENTATION_MODULE, serializedBaseConnectionProvider } from "../../provider/serialized-provider";
+
+describe("serialized BaseConnection provider", () => {
+  it("is at most 2 KB and names the implementation by package subpath, not by a local path", async () => {
+    const text = await serializeProvider(serializedBaseConnectionProvider);
+    assert.ok(text.length <= 2048, `serialized provider is ${text.length} bytes`);
+    assert.ok(text.includes(JSON.stringify(IMPLEMENTATION_MODULE)));
+    assert.ok(!text.includes(path.resolve(__dirname, "..", "..")), "no absolute path of this checkout");
+  });
+
+  it("captures no credential even when AEP_* variables are set in the program's environment", async () => {
+    const saved = process.env["AEP_CLIENT_SECRET"];
+    process.env["AEP_CLIENT_SECRET"] = "program-side-secret-value";
+    try {
+      const text = await serializeProvider(serializedBaseConnectionProvider);
+      assert.ok(!text.includes("program-side-secret-value"));
+    } finally {
+      if (saved === undefined) delete process.env["AEP_CLIENT_SECRET"];
+      else process.env["AEP_CLIENT_SECRET"] = saved;
+    }
+  });
+
+  it("matches the package.json exports entry that the host resolves", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require("../../package.json") as { name: string; exports: Record<string, unknown> };
+    const subpath = IMPLEMENTATION_MODULE.slice(pkg.name.length);
+    assert.ok(IMPLEMENTATION_MODULE.startsWith(`${pkg.name}/`));
+    assert.equal(pkg.exports[`.${subpath}`], "./dist/provider/implementation.js");
+  });
+
+  it("resolves, from the repository root, to the built implementation exporting the provider instance", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const requireFromRoot = require("node:module").createRequire(path.resolve(__dirname, "..", "..", "noop.js")) as NodeRequire;
+    const implementation = requireFromRoot(IMPLEMENTATION_MODULE) as { baseConnectionProvider: Record<string, unknown> };
+    for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
+      assert.equal(typeof implementation.baseConnectionProvider[method], "function", method);
+    }
+  });
+});
