@@ -1,0 +1,232 @@
+/**
+ * The request pipeline: log → fault → latency → (IMS | gateway checks → Content-Type → sandbox → route).
+ * Gateway checks follow Adobe's documented errors, in this order: Authorization (403010 / 401013), x-api-key
+ * (403000 / 403003), x-gw-ims-org-id (400003 / 403025).
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createConnection, deleteConnection, exploreConnection, getConnection, getConnectionSpec, listConnectionSpecs, testConnection } from "./connections";
+import { FLOW_SERVICE_BASE_PATH, IMS_TOKEN_PATH, type EmulatorRuntime, type FlowCall, type RequestBody } from "./context";
+import { flowErrors } from "./errors";
+import { faultReply } from "./faults";
+import { FlowFailure, flattenHeaders, gatewayError, invalidContentType, mediaType, queryRecord, readBody, writeReply, type Reply } from "./http";
+import { handleTokenRequest, tokenRequestFields } from "./ims";
+import type { FaultSpec, RecordedRequest } from "./index";
+import { listConnections } from "./listing";
+import { patchConnection } from "./patch";
+
+type Handler = (call: FlowCall, id: string) => Reply;
+
+interface Route {
+  pattern: RegExp;
+  methods: Readonly<Record<string, Handler>>;
+}
+
+const ROUTES: readonly Route[] = [
+  { pattern: /^\/connections$/, methods: { GET: listConnections, POST: createConnection } },
+  { pattern: /^\/connections\/([^/]+)$/, methods: { GET: getConnection, PATCH: patchConnection, DELETE: deleteConnection } },
+  { pattern: /^\/connections\/([^/]+)\/test$/, methods: { GET: testConnection } },
+  { pattern: /^\/connections\/([^/]+)\/explore$/, methods: { GET: exploreConnection } },
+  { pattern: /^\/connectionSpecs$/, methods: { GET: listConnectionSpecs } },
+  { pattern: /^\/connectionSpecs\/([^/]+)$/, methods: { GET: getConnectionSpec } },
+];
+
+const BODY_METHODS: readonly string[] = ["POST", "PUT", "PATCH"];
+
+/** What happens to the socket once the handler has run. */
+type Outcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "hang" };
+
+export function createRequestListener(runtime: EmulatorRuntime): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(runtime, req, res).catch(() => {
+      // Only a broken socket can get here (handlers' errors become 500 replies); nothing is left to answer.
+      res.destroy();
+    });
+  };
+}
+
+function describePath(pathname: string): { kind: "ims" | "flow"; route: string } {
+  if (pathname.startsWith("/ims/")) return { kind: "ims", route: stripTrailingSlash(pathname) };
+  if (pathname === FLOW_SERVICE_BASE_PATH || pathname.startsWith(`${FLOW_SERVICE_BASE_PATH}/`)) {
+    return { kind: "flow", route: stripTrailingSlash(pathname.slice(FLOW_SERVICE_BASE_PATH.length)) || "/" };
+  }
+  return { kind: "flow", route: stripTrailingSlash(pathname) };
+}
+
+function stripTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+}
+
+async function handle(runtime: EmulatorRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  runtime.counters.requests += 1;
+  const method = (req.method ?? "GET").toUpperCase();
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const { kind, route } = describePath(url.pathname);
+  if (route === IMS_TOKEN_PATH) runtime.counters.tokenRequests += 1;
+  const headers = flattenHeaders(req);
+  const requestId = headers["x-request-id"] || randomUUID();
+
+  const record: RecordedRequest = {
+    seq: (runtime.counters.seq += 1),
+    kind,
+    method,
+    path: url.pathname,
+    route,
+    query: queryRecord(url.searchParams),
+    headers,
+    status: 0,
+  };
+  runtime.log.push(record);
+  const rawBody = await readBody(req);
+
+  let body: RequestBody = { kind: "empty" };
+  let imsFields: Record<string, string> = {};
+  if (kind === "ims") {
+    imsFields = tokenRequestFields(url.searchParams, headers["content-type"], rawBody);
+    if (Object.keys(imsFields).length > 0) record.body = imsFields;
+  } else if (rawBody.trim() !== "") {
+    try {
+      body = { kind: "json", value: JSON.parse(rawBody) as unknown };
+      record.body = body.value;
+    } catch {
+      body = { kind: "invalid" };
+      record.body = rawBody;
+    }
+  }
+
+  const fault = runtime.faults.take(method, route);
+  if (fault !== undefined) record.fault = fault.kind;
+  const proceed = async (): Promise<boolean> => {
+    if (fault?.kind === "latency" && !(await runtime.delays.wait(fault.ms))) return false;
+    return kind === "ims" || (await runtime.delays.wait(runtime.latencyMs));
+  };
+  if (!(await proceed())) return; // closed while waiting
+
+  const run = (): Reply =>
+    kind === "ims"
+      ? handleTokenRequest(method, imsFields, runtime.clients, runtime.tokens)
+      : handleFlowRequest(runtime, { method, route, query: url.searchParams, headers, body });
+  const outcome = applyFault(runtime, fault, kind, method, route, run);
+  if (outcome.kind === "hang") return; // the socket stays open until the client gives up or close()
+  if (outcome.kind === "reset") {
+    resetSocket(req);
+    return;
+  }
+  writeReply(res, outcome.reply, requestId);
+  record.status = outcome.reply.status;
+}
+
+function applyFault(
+  runtime: EmulatorRuntime,
+  fault: FaultSpec | undefined,
+  kind: "ims" | "flow",
+  method: string,
+  route: string,
+  run: () => Reply,
+): Outcome {
+  switch (fault?.kind) {
+    case "status":
+      return { kind: "reply", reply: faultReply(fault.status, kind, fault.retryAfter, fault.body) };
+    case "expired-token":
+      return { kind: "reply", reply: gatewayError(401, "401013", "Oauth token is not valid") };
+    case "reset":
+      return { kind: "reset" };
+    case "hang":
+      return { kind: "hang" };
+    case "commit-then-fail":
+      run();
+      return { kind: "reply", reply: faultReply(fault.status ?? 502, kind) };
+    case "commit-then-reset":
+      run();
+      return { kind: "reset" };
+    case "stale-etag": {
+      const id = /^\/connections\/([^/]+)$/.exec(route)?.[1];
+      const target = method === "PATCH" && id !== undefined ? runtime.store.get(safeDecode(id)) : undefined;
+      if (target !== undefined) {
+        const live = runtime.store.find(target.id, target.orgId, target.sandboxName);
+        if (live !== undefined) runtime.store.touch(live);
+      }
+      return { kind: "reply", reply: run() };
+    }
+    default:
+      return { kind: "reply", reply: run() };
+  }
+}
+
+/** Sends a TCP RST when the platform can, so the client sees ECONNRESET rather than a clean close. */
+function resetSocket(req: IncomingMessage): void {
+  const socket = req.socket as IncomingMessage["socket"] & { resetAndDestroy?: () => void };
+  if (typeof socket.resetAndDestroy === "function") socket.resetAndDestroy();
+  else socket.destroy();
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+interface FlowRequest {
+  method: string;
+  route: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: RequestBody;
+}
+
+function handleFlowRequest(runtime: EmulatorRuntime, request: FlowRequest): Reply {
+  try {
+    const identity = checkGateway(runtime, request);
+    if ("reply" in identity) return identity.reply;
+    if (BODY_METHODS.includes(request.method) && !isJsonMediaType(mediaType(request.headers["content-type"]))) {
+      return invalidContentType();
+    }
+    const sandboxName = checkSandbox(runtime, request.headers);
+    return route({ runtime, ...request, clientId: identity.clientId, orgId: identity.orgId, sandboxName });
+  } catch (error) {
+    if (error instanceof FlowFailure) return error.reply;
+    return flowErrors.internal().reply;
+  }
+}
+
+function isJsonMediaType(type: string | undefined): boolean {
+  return type === "application/json" || (type !== undefined && /^application\/[\w.+-]+\+json$/.test(type));
+}
+
+function checkGateway(runtime: EmulatorRuntime, request: FlowRequest): { clientId: string; orgId: string } | { reply: Reply } {
+  const authorization = request.headers["authorization"];
+  if (authorization === undefined || authorization.trim() === "") {
+    return { reply: gatewayError(403, "403010", "Oauth token is missing.") };
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  const grant = match?.[1] === undefined ? undefined : runtime.tokens.verify(match[1]);
+  if (grant === undefined) return { reply: gatewayError(401, "401013", "Oauth token is not valid") };
+  const apiKey = request.headers["x-api-key"];
+  if (apiKey === undefined || apiKey === "") return { reply: gatewayError(403, "403000", "Api Key is required") };
+  if (apiKey !== grant.clientId) return { reply: gatewayError(403, "403003", "Api Key is invalid") };
+  const orgId = request.headers["x-gw-ims-org-id"];
+  if (orgId === undefined || orgId === "") return { reply: gatewayError(400, "400003", "Missing header") };
+  if (orgId !== grant.orgId) return { reply: gatewayError(403, "403025", "Profile is not valid") };
+  return { clientId: grant.clientId, orgId: grant.orgId };
+}
+
+function checkSandbox(runtime: EmulatorRuntime, headers: Record<string, string>): string {
+  const sandboxName = headers["x-sandbox-name"];
+  if (sandboxName === undefined || sandboxName === "") throw flowErrors.missingSandboxName();
+  if (headers["x-sandbox-id"] !== undefined) throw flowErrors.sandboxIdNotAllowed();
+  if (runtime.sandboxes !== undefined && !runtime.sandboxes.has(sandboxName)) throw flowErrors.sandboxNotFound(sandboxName);
+  return sandboxName;
+}
+
+function route(call: FlowCall): Reply {
+  for (const candidate of ROUTES) {
+    const match = candidate.pattern.exec(call.route);
+    if (match === null) continue;
+    const handler = candidate.methods[call.method];
+    if (handler === undefined) throw flowErrors.methodNotAllowed(call.method, call.route, Object.keys(candidate.methods));
+    return handler(call, safeDecode(match[1] ?? ""));
+  }
+  throw flowErrors.notFound(call.route, "route");
+}
