@@ -1,0 +1,128 @@
+import * as azuread from "@pulumi/azuread";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as databricks from "@pulumi/azure-native/databricks";
+import * as resources from "@pulumi/azure-native/resources";
+import * as sql from "@pulumi/azure-native/sql";
+import * as storage from "@pulumi/azure-native/storage";
+import * as synapse from "@pulumi/azure-native/synapse";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+  AdlsGen2Connection,
+  DatabricksConnection,
+  SqlServerConnection,
+  SynapseConnection,
+  TableStorageConnection,
+} from "pulumi-aep-azure";
+
+const config = new pulumi.Config();
+const prefix = config.get("namePrefix") ?? "Acme";
+const rotation = config.get("passwordRotation") ?? "1";
+const client = authorization.getClientConfigOutput();
+
+const group = new resources.ResourceGroup("aep-sources");
+
+// --- Storage: one StorageV2 account with a hierarchical namespace serves ADLS Gen2 and Table Storage.
+const lake = new storage.StorageAccount("lake", {
+  resourceGroupName: group.name,
+  kind: storage.Kind.StorageV2,
+  sku: { name: storage.SkuName.Standard_LRS },
+  isHnsEnabled: true,
+  minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
+});
+const lakeKeys = storage.listStorageAccountKeysOutput({ resourceGroupName: group.name, accountName: lake.name });
+
+// --- An Entra ID application that AEP uses to read the lake and the Synapse pool.
+const reader = new azuread.Application("aep-reader", { displayName: `${prefix} AEP reader` });
+const readerPrincipal = new azuread.ServicePrincipal("aep-reader", { clientId: reader.clientId });
+const readerSecret = new azuread.ApplicationPassword("aep-reader", { applicationId: reader.id });
+new authorization.RoleAssignment("aep-reader-blob-data-reader", {
+  scope: lake.id,
+  principalId: readerPrincipal.objectId,
+  principalType: authorization.PrincipalType.ServicePrincipal,
+  // Storage Blob Data Reader
+  roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1`,
+});
+
+// --- Azure SQL: a server and a database, with a generated admin password.
+const sqlPassword = new random.RandomPassword("sql-admin", { length: 24, special: true, keepers: { rotation } });
+const sqlServer = new sql.Server("orders", {
+  resourceGroupName: group.name,
+  administratorLogin: "aepadmin",
+  administratorLoginPassword: sqlPassword.result,
+  version: "12.0",
+  minimalTlsVersion: "1.2",
+});
+const ordersDb = new sql.Database("orders", { resourceGroupName: group.name, serverName: sqlServer.name });
+
+// --- Synapse: a workspace on the lake and a dedicated SQL pool.
+const synapsePassword = new random.RandomPassword("synapse-admin", { length: 24, special: true, keepers: { rotation } });
+const workspace = new synapse.Workspace("warehouse", {
+  resourceGroupName: group.name,
+  identity: { type: synapse.ResourceIdentityType.SystemAssigned },
+  defaultDataLakeStorage: { accountUrl: lake.primaryEndpoints.dfs, filesystem: "synapse" },
+  sqlAdministratorLogin: "aepadmin",
+  sqlAdministratorLoginPassword: synapsePassword.result,
+});
+const salesPool = new synapse.SqlPool("salesdw", {
+  resourceGroupName: group.name,
+  workspaceName: workspace.name,
+  sku: { name: "DW100c" },
+  createMode: synapse.CreateMode.Default,
+});
+const synapseSqlEndpoint = workspace.connectivityEndpoints.apply((endpoints) => endpoints?.["sql"] ?? "");
+
+// --- Databricks: the workspace; the interactive cluster and its token are made in Databricks itself.
+const bricks = new databricks.Workspace("bricks", {
+  resourceGroupName: group.name,
+  managedResourceGroupId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/aep-bricks-managed`,
+  sku: { name: "premium" },
+});
+
+// --- The AEP base connections, one per source.
+const warehouse = new SynapseConnection("warehouse", {
+  displayName: `${prefix} sales warehouse`,
+  sqlLogin: { server: synapseSqlEndpoint, database: salesPool.name, user: "aepadmin", password: synapsePassword.result },
+});
+const warehouseSp = new SynapseConnection("warehouse-sp", {
+  displayName: `${prefix} sales warehouse (service principal)`,
+  servicePrincipal: {
+    server: synapseSqlEndpoint,
+    database: salesPool.name,
+    tenant: client.tenantId,
+    clientId: reader.clientId,
+    clientSecret: readerSecret.value,
+  },
+});
+const orders = new SqlServerConnection("orders", {
+  displayName: `${prefix} orders`,
+  sqlLogin: { server: sqlServer.fullyQualifiedDomainName, database: ordersDb.name, user: "aepadmin", password: sqlPassword.result },
+});
+const lakeConnection = new AdlsGen2Connection("lake", {
+  displayName: `${prefix} data lake`,
+  url: lake.primaryEndpoints.dfs,
+  tenant: client.tenantId,
+  clientId: reader.clientId,
+  clientSecret: readerSecret.value,
+});
+const tables = new TableStorageConnection("tables", {
+  displayName: `${prefix} tables`,
+  accountKey: { accountName: lake.name, accountKey: lakeKeys.keys[0]!.value },
+});
+const bricksConnection = new DatabricksConnection("bricks", {
+  displayName: `${prefix} lakehouse`,
+  workspaceUrl: bricks.workspaceUrl,
+  clusterId: config.require("databricksClusterId"),
+  accessToken: config.requireSecret("databricksToken"),
+  database: config.get("databricksDatabase") ?? "default",
+});
+
+/** Base connection ids, for dataflows. */
+export const connectionIds = {
+  synapse: warehouse.connectionId,
+  synapseServicePrincipal: warehouseSp.connectionId,
+  sqlServer: orders.connectionId,
+  adlsGen2: lakeConnection.connectionId,
+  tableStorage: tables.connectionId,
+  databricks: bricksConnection.connectionId,
+};
