@@ -35,6 +35,10 @@ function createdBy(connection: Connection, clientId: string): boolean {
  */
 export function isCandidate(connection: Connection, body: NewConnection, clientId: string, startedAt: number): boolean {
   if (connection.name !== body.name || connection.connectionSpec.id !== body.connectionSpec.id) return false;
+  // A replacement that only changes the auth spec keeps name and connection spec: the old connection must not
+  // pass for the new one.
+  const specName = connection.auth?.specName;
+  if (specName !== undefined && specName !== body.auth.specName) return false;
   if (!createdBy(connection, clientId)) return false;
   return connection.createdAt === undefined || connection.createdAt >= startedAt - CLOCK_SKEW_ALLOWANCE_MS;
 }

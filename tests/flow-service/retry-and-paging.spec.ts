@@ -127,8 +127,13 @@ describe("flow-service create: recovery candidates", () => {
     assert.ok(isCandidate(base, body, "client-1", startedAt), "missing metadata cannot rule a connection out");
   });
 
-  it("rules out other names, other specs, other clients and older connections", () => {
+  it("rules out other names, other specs, other auth specs, other clients and older connections", () => {
     assert.ok(!isCandidate({ ...base, name: "Synapse prod 2" }, body, "client-1", startedAt));
+    assert.ok(
+      !isCandidate({ ...base, auth: { specName: "Service Principal Key Based Authentication" } }, body, "client-1", startedAt),
+      "the connection being replaced (same name and spec, other auth spec) is not ours",
+    );
+    assert.ok(isCandidate({ ...base, auth: { specName: body.auth.specName } }, body, "client-1", startedAt));
     assert.ok(!isCandidate({ ...base, connectionSpec: { id: "spec-2" } }, body, "client-1", startedAt));
     assert.ok(!isCandidate({ ...base, createdClient: "client-10" }, body, "client-1", startedAt));
     assert.ok(!isCandidate({ ...base, createdAt: startedAt - CLOCK_SKEW_ALLOWANCE_MS - 1 }, body, "client-1", startedAt));
