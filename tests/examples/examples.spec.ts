@@ -1,0 +1,251 @@
+/**
+ * The example programs, unmodified, through the test engine: the SDK's own program runner and dynamic-provider
+ * host, a JSON state file kept between runs, Azure resources mocked, AEP connections real against the emulator.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../emulator";
+import { TestEngine, type EngineResult, type StepOp } from "../harness/test-engine";
+import { azureInvokes, azureResourceOutputs, mockSecrets, tenantId } from "./azure-mocks";
+
+const examplesDir = path.resolve(__dirname, "..", "..", "examples");
+const CONNECTION = "pulumi-nodejs:dynamic/aep:BaseConnection";
+
+function aepConfig(emulator: Emulator) {
+  const env = emulator.env();
+  return {
+    "aep:clientId": { value: env["AEP_CLIENT_ID"]! },
+    "aep:clientSecret": { value: env["AEP_CLIENT_SECRET"]!, secret: true },
+    "aep:orgId": { value: env["AEP_ORG_ID"]! },
+    "aep:platformUrl": { value: env["AEP_PLATFORM_URL"]! },
+    "aep:imsUrl": { value: env["AEP_IMS_URL"]! },
+  };
+}
+
+/** Ops of the BaseConnection steps, by resource name. */
+function connectionOps(result: EngineResult): Record<string, StepOp> {
+  return Object.fromEntries(result.steps.filter((s) => s.type === CONNECTION).map((s) => [s.name, s.op]));
+}
+
+function assertSucceeded(result: EngineResult): void {
+  assert.ok(result.succeeded, `run failed:\n${result.stderr}\n${result.diagnostics.map((d) => d.message).join("\n")}\n${result.providerOutput}`);
+}
+
+function writes(emulator: Emulator): string[] {
+  return emulator.requests.filter((r) => r.kind === "flow" && r.method !== "GET").map((r) => `${r.method} ${r.route}`);
+}
+
+describe("examples/quickstart through the test engine", function () {
+  this.timeout(240_000);
+  let emulator: Emulator;
+  let dir: string;
+  let engine: TestEngine;
+  const secret = "quickstart-sp-secret-Zq9";
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-quickstart-"));
+    engine = new TestEngine({
+      programDir: path.join(examplesDir, "quickstart"),
+      stateFile: path.join(dir, "state.json"),
+      config: {
+        ...aepConfig(emulator),
+        "aep-quickstart:storageAccountName": { value: "acmelake" },
+        "aep-quickstart:tenantId": { value: tenantId },
+        "aep-quickstart:servicePrincipalId": { value: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456" },
+        "aep-quickstart:servicePrincipalSecret": { value: secret, secret: true },
+      },
+    });
+  });
+  after(async () => {
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("preview plans one create and writes nothing", async () => {
+    const result = await engine.preview();
+    assertSucceeded(result);
+    assert.deepEqual(connectionOps(result), { "quickstart-lake": "create" });
+    assert.equal(emulator.store.list().length, 0);
+    assert.deepEqual(writes(emulator), []);
+  });
+
+  it("up creates the connection; the state stores the secret only encrypted", async () => {
+    const result = await engine.up();
+    assertSucceeded(result);
+    const [connection, ...others] = emulator.store.list();
+    assert.equal(others.length, 0);
+    assert.equal(connection!.name, "Quickstart data lake");
+    assert.equal(connection!.auth.params["url"], "https://acmelake.dfs.core.windows.net");
+    assert.equal(connection!.auth.params["servicePrincipalKey"], secret);
+    assert.equal(result.outputs["connectionId"], connection!.id);
+    const stateText = fs.readFileSync(path.join(dir, "state.json"), "utf8");
+    assert.ok(!stateText.includes(secret), "no plain-text secret in the state file");
+    assert.ok(!stateText.includes(aepConfig(emulator)["aep:clientSecret"].value), "no AEP client secret in the state file");
+    assert.ok(stateText.includes("1b47061264138c4ac30d75fd1eb44270"), "secrets are stored as secrets");
+  });
+
+  it("a second up changes nothing", async () => {
+    emulator.clearRequests();
+    const result = await engine.up();
+    assertSucceeded(result);
+    assert.deepEqual(connectionOps(result), { "quickstart-lake": "same" });
+    assert.deepEqual(writes(emulator), []);
+  });
+
+  it("renaming and rotating the secret update in place, keeping the connection id", async () => {
+    const before = emulator.store.list()[0]!.id;
+    engine.setConfig("aep-quickstart:displayName", { value: "Renamed lake" });
+    engine.setConfig("aep-quickstart:servicePrincipalSecret", { value: `${secret}-rotated`, secret: true });
+    const result = await engine.up();
+    assertSucceeded(result);
+    assert.deepEqual(connectionOps(result), { "quickstart-lake": "update" });
+    const [connection] = emulator.store.list();
+    assert.equal(connection!.id, before);
+    assert.equal(connection!.name, "Renamed lake");
+    assert.equal(connection!.auth.params["servicePrincipalKey"], `${secret}-rotated`);
+  });
+
+  it("refresh after an out-of-band delete drops it; the next up creates it again", async () => {
+    emulator.store.remove(emulator.store.list()[0]!.id);
+    const refreshed = await engine.refresh();
+    assert.deepEqual(connectionOps(refreshed), { "quickstart-lake": "refresh-delete" });
+    const result = await engine.up();
+    assertSucceeded(result);
+    assert.deepEqual(connectionOps(result), { "quickstart-lake": "create" });
+    assert.equal(emulator.store.list().length, 1);
+  });
+
+  it("bad config fails at preview naming the property, with no request to AEP", async () => {
+    engine.setConfig("aep-quickstart:tenantId", { value: "not-a-tenant" });
+    emulator.clearRequests();
+    const result = await engine.preview();
+    engine.setConfig("aep-quickstart:tenantId", { value: tenantId });
+    assert.ok(!result.succeeded);
+    assert.match(result.diagnostics.map((d) => d.message).join("\n"), /auth\.params\.tenant/);
+    assert.equal(emulator.requests.filter((r) => r.kind === "flow").length, 0);
+  });
+
+  it("destroy deletes the connection", async () => {
+    const result = await engine.destroy();
+    assertSucceeded(result);
+    assert.deepEqual(connectionOps(result), { "quickstart-lake": "delete" });
+    assert.equal(emulator.store.list().length, 0);
+  });
+});
+
+describe("examples/all-sources through the test engine", function () {
+  this.timeout(300_000);
+  let emulator: Emulator;
+  let dir: string;
+  let engine: TestEngine;
+  const databricksToken = "dapi0123456789abcdef0123456789abcd";
+  const expectedSpecs: Record<string, string> = {
+    warehouse: "a49bcc7d-8038-43af-b1e4-5a7a089a7d79",
+    "warehouse-sp": "a49bcc7d-8038-43af-b1e4-5a7a089a7d79",
+    orders: "1f372ff9-38a4-4492-96f5-b9a4e4bd00ec",
+    lake: "b3ba5556-48be-44b7-8b85-ff2b69b46dc4",
+    tables: "ecde33f2-c56f-46cc-bdea-ad151c16cd69",
+    bricks: "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b",
+  };
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-all-sources-"));
+    engine = new TestEngine({
+      programDir: path.join(examplesDir, "all-sources"),
+      stateFile: path.join(dir, "state.json"),
+      mocks: azureResourceOutputs,
+      invokes: azureInvokes,
+      config: {
+        ...aepConfig(emulator),
+        "aep-all-sources:databricksClusterId": { value: "0923-164208-abcd1234" },
+        "aep-all-sources:databricksToken": { value: databricksToken, secret: true },
+      },
+    });
+  });
+  after(async () => {
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function byName(): Map<string, string> {
+    return new Map(emulator.store.list().map((c) => [c.name, c.id]));
+  }
+
+  it("preview plans six connection creates and writes nothing", async () => {
+    const result = await engine.preview();
+    assertSucceeded(result);
+    assert.deepEqual(Object.values(connectionOps(result)), Array(6).fill("create"));
+    assert.deepEqual(writes(emulator), []);
+  });
+
+  it("up creates one connection per source from the Azure resources' outputs", async () => {
+    const result = await engine.up();
+    assertSucceeded(result);
+    const stored = emulator.store.list();
+    assert.equal(stored.length, 6);
+    const state = engine.state();
+    assert.ok(state, "a state file was written");
+    for (const [resource, specId] of Object.entries(expectedSpecs)) {
+      const entry = state.resources.find((r) => r.type === CONNECTION && r.urn.endsWith(`::${resource}`));
+      assert.ok(entry, `state holds ${resource}`);
+      const connection = emulator.store.get(String(entry.id));
+      assert.ok(connection, `${resource} exists in AEP`);
+      assert.equal(connection.connectionSpec.id, specId);
+    }
+    const orders = stored.find((c) => c.name === "Acme orders")!;
+    assert.match(String(orders.auth.params["connectionString"]), /^Data Source=orders[0-9a-f]{8}\.database\.windows\.net;Initial Catalog=orders[0-9a-f]+;Integrated Security=False;User ID=aepadmin;Password="Pw;/);
+    const lake = stored.find((c) => c.name === "Acme data lake")!;
+    assert.match(String(lake.auth.params["url"]), /^https:\/\/lake[0-9a-f]{8}\.dfs\.core\.windows\.net$/);
+    const bricks = stored.find((c) => c.name === "Acme lakehouse")!;
+    assert.match(String(bricks.auth.params["domain"]), /^https:\/\/adb-\d+\.7\.azuredatabricks\.net$/);
+    const ids = result.outputs["connectionIds"] as Record<string, unknown>;
+    assert.deepEqual(Object.keys(ids).sort(), ["adlsGen2", "databricks", "sqlServer", "synapse", "synapseServicePrincipal", "tableStorage"]);
+
+    const stateText = fs.readFileSync(path.join(dir, "state.json"), "utf8");
+    for (const value of [...mockSecrets(["1"]), databricksToken]) {
+      assert.ok(!stateText.includes(value), "no secret in plain text in the state file");
+    }
+  });
+
+  it("a second up updates nothing", async () => {
+    emulator.clearRequests();
+    const result = await engine.up();
+    assertSucceeded(result);
+    assert.deepEqual(new Set(Object.values(connectionOps(result))), new Set(["same"]));
+    assert.deepEqual(writes(emulator), []);
+  });
+
+  it("a rename and a password rotation update in place, keeping every connection id", async () => {
+    const idsBefore = [...byName().values()].sort();
+    engine.setConfig("aep-all-sources:namePrefix", { value: "Contoso" });
+    engine.setConfig("aep-all-sources:passwordRotation", { value: "2" });
+    const result = await engine.up();
+    assertSucceeded(result);
+    assert.deepEqual(new Set(Object.values(connectionOps(result))), new Set(["update"]));
+    assert.deepEqual([...byName().values()].sort(), idsBefore, "same connection ids");
+    const orders = emulator.store.list().find((c) => c.name === "Contoso orders");
+    assert.ok(orders, "renamed");
+    assert.ok(String(orders.auth.params["connectionString"]).includes(mockSecrets(["2"])[1]!.replace(/"/g, '""')), "rotated password sent");
+  });
+
+  it("refresh after an out-of-band delete drops only that connection; up recreates it", async () => {
+    const lakeId = byName().get("Contoso data lake")!;
+    emulator.store.remove(lakeId);
+    const refreshed = await engine.refresh();
+    assert.equal(connectionOps(refreshed)["lake"], "refresh-delete");
+    const result = await engine.up();
+    assertSucceeded(result);
+    assert.equal(connectionOps(result)["lake"], "create");
+    assert.equal(emulator.store.list().length, 6);
+  });
+
+  it("destroy deletes every connection", async () => {
+    const result = await engine.destroy();
+    assertSucceeded(result);
+    assert.equal(emulator.store.list().length, 0);
+  });
+});
