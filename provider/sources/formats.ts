@@ -19,6 +19,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 // Bidi overrides/isolates and zero-width characters make a value look different from what it is (Trojan Source).
 const INVISIBLE_CHARACTER = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 const EDGE_WHITESPACE = /^\s|\s$/;
+// Half of a surrogate pair is not text: it has no UTF-8 form, so every encoder on the way to AEP would alter it.
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function codePoint(char: string): string {
   return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
@@ -46,6 +48,12 @@ export function textProblem(value: string, maxLength: number, secret: boolean): 
     return secret
       ? "contains an invisible formatting character (zero-width or bidirectional override)"
       : `contains the invisible formatting character ${codePoint(invisible[0])} at position ${invisible.index + 1}`;
+  }
+  const unpaired = UNPAIRED_SURROGATE.exec(value);
+  if (unpaired) {
+    return secret
+      ? "contains an unpaired UTF-16 surrogate (not valid Unicode text)"
+      : `contains the unpaired UTF-16 surrogate ${codePoint(unpaired[0])} at position ${unpaired.index + 1}`;
   }
   if (EDGE_WHITESPACE.test(value)) return "has leading or trailing whitespace";
   return undefined;
