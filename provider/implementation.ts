@@ -20,10 +20,11 @@ import {
   FlowServiceError,
   resolveSettings,
   type Connection,
+  type FlowServiceClientOptions,
   type FlowServiceSettings,
   type JsonPatchOperation,
 } from "./flow-service";
-import { fingerprintMatches } from "./fingerprint";
+import { fingerprintAuth, fingerprintMatches } from "./fingerprint";
 import { findAuthVariant, findSource, sources } from "./sources";
 import {
   parseStoredOutputs,
@@ -52,6 +53,35 @@ export const SETTING_SOURCES: Record<keyof FlowServiceSettings, { config: string
 };
 
 const DEFAULT_SANDBOX = "prod";
+
+/**
+ * Transport tuning, read from the provider host's environment; unset or empty keeps the client's defaults.
+ * - `AEP_HTTP_TIMEOUT_MS`: how long one request may wait for response headers, and between body chunks
+ *   (client options `headersTimeoutMs`/`bodyTimeoutMs`, default 30 000). A timed-out request counts as a lost
+ *   response: retried if idempotent, looked up by name before a create is sent again.
+ * - `AEP_RETRY_BASE_MS`: backoff cap of the first retry, doubling on each further one (client `retry.baseDelayMs`,
+ *   default 500). `Retry-After` is honoured whatever its value.
+ * Meant for tests and unusual networks; the defaults suit Adobe's API.
+ */
+export function transportOptionsFromEnv(env: NodeJS.ProcessEnv): FlowServiceClientOptions {
+  const read = (name: string, min: number): number | undefined => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === "") return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < min) {
+      throw new Error(`${name} must be a whole number of milliseconds, at least ${min} (got ${JSON.stringify(raw)}).`);
+    }
+    return Number(raw);
+  };
+  const options: FlowServiceClientOptions = {};
+  const timeoutMs = read("AEP_HTTP_TIMEOUT_MS", 1);
+  if (timeoutMs !== undefined) {
+    options.headersTimeoutMs = timeoutMs;
+    options.bodyTimeoutMs = timeoutMs;
+  }
+  const retryBaseMs = read("AEP_RETRY_BASE_MS", 0);
+  if (retryBaseMs !== undefined) options.retry = { baseDelayMs: retryBaseMs };
+  return options;
+}
 
 /**
  * Thrown when AEP holds a connection but the operation could not finish (the follow-up GET failed, or the
@@ -141,7 +171,7 @@ export class BaseConnectionProvider {
       inputs.name !== olds.name ||
       (inputs.description || undefined) !== (olds.description || undefined) ||
       inputs.verify !== (olds.verify ?? false) ||
-      this.authChanged(olds, inputs);
+      (await this.authChanged(olds, inputs));
     return { changes, replaces, deleteBeforeReplace: false };
   }
 
@@ -153,6 +183,10 @@ export class BaseConnectionProvider {
       return this.adopt(client, inputs.adopt, inputs, sandboxName, news);
     }
     const source = sources[inputs.source];
+    // The fingerprint (scrypt, the costliest CPU work of a create) is computed on the thread pool while the
+    // POST is in flight; finish awaits it. The catch only keeps a failed POST from leaving it unhandled.
+    const fingerprint = fingerprintAuth(inputs.auth.specName, inputs.auth.params);
+    fingerprint.catch(() => undefined);
     const created = await client.createConnection(
       {
         name: inputs.name,
@@ -170,7 +204,7 @@ export class BaseConnectionProvider {
       description: inputs.description,
       connectionSpec: { id: source.connectionSpec.id },
     };
-    const outs = await this.finish(client, created.id, inputs, sandboxName, fallback, news, undefined);
+    const outs = await this.finish(client, created.id, inputs, sandboxName, fallback, news, fingerprint);
     return { id: created.id, outs };
   }
 
@@ -190,7 +224,7 @@ export class BaseConnectionProvider {
     const inputs = this.validInputs(news);
     const client = this.connect();
     const sandboxName = olds.sandboxName ?? this.sandboxOf(inputs);
-    const operations = this.patchOperations(olds, inputs);
+    const { operations, fingerprint } = await this.patchOperations(olds, inputs);
     let etag = olds.etag ?? "";
     if (operations.length > 0) {
       etag = (await this.patch(client, id, etag, operations, sandboxName)).etag;
@@ -202,7 +236,7 @@ export class BaseConnectionProvider {
       description: inputs.description,
       connectionSpec: { id: olds.connectionSpecId ?? sources[inputs.source].connectionSpec.id },
     };
-    const outs = await this.finish(client, id, inputs, sandboxName, fallback, news, olds.authFingerprint);
+    const outs = await this.finish(client, id, inputs, sandboxName, fallback, news, fingerprint);
     return { outs };
   }
 
@@ -258,7 +292,7 @@ export class BaseConnectionProvider {
       { op: "replace", path: "/auth/params", value: inputs.auth.params },
     ];
     const patched = await this.patch(client, connectionId, existing.etag, operations, sandboxName);
-    const outs = await this.finish(client, connectionId, inputs, sandboxName, { ...existing, etag: patched.etag }, news, undefined);
+    const outs = await this.finish(client, connectionId, inputs, sandboxName, { ...existing, etag: patched.etag, name: inputs.name, description: inputs.description }, news, fingerprintAuth(inputs.auth.specName, inputs.auth.params));
     return { id: connectionId, outs };
   }
 
@@ -295,8 +329,11 @@ export class BaseConnectionProvider {
         `Base connection ${id} was deleted while it was being updated. Run \`pulumi refresh\`, then \`pulumi up\`.`,
       );
     }
+    // Removing a description that is already gone (our lost first attempt, or an edit in AEP) fails with FLOW-1455.
+    const pending = operations.filter((op) => !(op.op === "remove" && op.path === "/description" && !current.description));
+    if (pending.length === 0) return { etag: current.etag };
     try {
-      return await client.updateConnection(id, current.etag, operations, { sandboxName });
+      return await client.updateConnection(id, current.etag, pending, { sandboxName });
     } catch (error) {
       if (FlowServiceError.isInstance(error) && error.status === 412) {
         throw new Error(
@@ -319,9 +356,10 @@ export class BaseConnectionProvider {
     sandboxName: string,
     fallback: Connection,
     news: Record<string, unknown>,
-    previousFingerprint: string | undefined,
+    fingerprint: Promise<string> | string,
   ): Promise<BaseConnectionOutputs> {
-    let outputs = toOutputs(inputs, fallback, sandboxName, previousFingerprint);
+    const authFingerprint = await fingerprint;
+    let outputs = toOutputs(inputs, fallback, sandboxName, authFingerprint);
     const partial = (message: string) =>
       new ConnectionInitError(message, id, plain({ ...outputs, __provider: news["__provider"] }));
     try {
@@ -329,7 +367,7 @@ export class BaseConnectionProvider {
       if (!connection) {
         throw new Error(`base connection ${id} was not found right after it was written`);
       }
-      outputs = toOutputs(inputs, connection, sandboxName, outputs.authFingerprint);
+      outputs = toOutputs(inputs, connection, sandboxName, authFingerprint);
     } catch (error) {
       throw partial(`Base connection ${id} was written, but reading it back failed: ${errorText(error)}`);
     }
@@ -381,16 +419,20 @@ export class BaseConnectionProvider {
     };
   }
 
-  private authChanged(olds: StoredOutputs, inputs: BaseConnectionInputs): boolean {
+  private async authChanged(olds: StoredOutputs, inputs: BaseConnectionInputs): Promise<boolean> {
     const params = inputs.auth.params;
     if (typeof params !== "object" || hasUnknown(params)) {
       return true;
     }
     const known = { source: inputs.source, auth: { specName: inputs.auth.specName, params } };
-    return !fingerprintMatches(olds.authFingerprint, inputs.auth.specName, params) || !sameRecord(olds.authParams, publicParams(known));
+    return !(await fingerprintMatches(olds.authFingerprint, inputs.auth.specName, params)) || !sameRecord(olds.authParams, publicParams(known));
   }
 
-  private patchOperations(olds: StoredOutputs, inputs: KnownBaseConnectionInputs): JsonPatchOperation[] {
+  /** The PATCH operations, and the fingerprint of the declared auth (stored salt kept) for the new outputs. */
+  private async patchOperations(
+    olds: StoredOutputs,
+    inputs: KnownBaseConnectionInputs,
+  ): Promise<{ operations: JsonPatchOperation[]; fingerprint: string }> {
     const operations: JsonPatchOperation[] = [];
     if (inputs.name !== olds.name) {
       operations.push({ op: "replace", path: "/name", value: inputs.name });
@@ -402,11 +444,14 @@ export class BaseConnectionProvider {
           : { op: "add", path: "/description", value: inputs.description },
       );
     }
-    if (this.authChanged(olds, inputs)) {
+    // One scrypt both compares the declared params with the stored fingerprint (same salt, so equal params give
+    // the same text) and yields the fingerprint to store.
+    const fingerprint = await fingerprintAuth(inputs.auth.specName, inputs.auth.params, olds.authFingerprint);
+    if (fingerprint !== olds.authFingerprint || !sameRecord(olds.authParams, publicParams(inputs))) {
       // `/auth/params` is replaced whole, so every param is sent, unchanged secrets included.
       operations.push({ op: "replace", path: "/auth/params", value: inputs.auth.params });
     }
-    return operations;
+    return { operations, fingerprint };
   }
 
   private validInputs(news: Record<string, unknown>): KnownBaseConnectionInputs {
@@ -453,7 +498,7 @@ export class BaseConnectionProvider {
         }
         throw error;
       }
-      this.client = new FlowServiceClient(settings);
+      this.client = new FlowServiceClient(settings, transportOptionsFromEnv(process.env));
     }
     return this.client;
   }
@@ -475,3 +520,16 @@ function describeMissingSettings(error: FlowServiceConfigError): string {
 
 /** The instance the serialized shim loads in the host process. */
 export const baseConnectionProvider = new BaseConnectionProvider();
+
+/**
+ * Called by the serialized shim (serialized-provider.ts) on the host's first `configure`: puts the provider's
+ * methods on the shim object the host holds, then configures the provider. Living here rather than in the shim
+ * keeps the text stored twice per connection in state short.
+ */
+export function install(shim: object, request: { config: ProviderConfig }): void {
+  const target = shim as Record<string, unknown>;
+  for (const method of ["check", "diff", "create", "read", "update", "delete"] as const) {
+    target[method] = baseConnectionProvider[method].bind(baseConnectionProvider);
+  }
+  baseConnectionProvider.configure(request);
+}
