@@ -7,10 +7,13 @@
  * scrypt (not a bare hash) keeps guessing a low-entropy password from a leaked state file expensive; a
  * random salt per connection stops two connections with the same secret from sharing a fingerprint.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 const SCHEME = "scrypt";
-/** Cost 2^12: about 10 ms per fingerprint, paid once per connection per preview or update. */
+/**
+ * Cost 2^12: 5 to 15 ms of CPU per fingerprint, paid once per connection per create, update or preview. It runs on
+ * libuv's thread pool (async `scrypt`), so the host's event loop keeps serving the engine's other calls meanwhile.
+ */
 const SCRYPT_OPTIONS = { N: 4096, r: 8, p: 1, maxmem: 32 * 1024 * 1024 } as const;
 const KEY_LENGTH = 32;
 
@@ -28,26 +31,28 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function derive(specName: string, params: Record<string, unknown>, salt: Buffer): Buffer {
-  return scryptSync(canonical({ specName, params }), salt, KEY_LENGTH, SCRYPT_OPTIONS);
+function derive(specName: string, params: Record<string, unknown>, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(canonical({ specName, params }), salt, KEY_LENGTH, SCRYPT_OPTIONS, (error, key) => (error ? reject(error) : resolve(key)));
+  });
 }
 
 /**
  * Fingerprint `params` of auth spec `specName` as `scrypt$<salt>$<digest>` (base64url). A new random salt is
  * drawn unless `saltFrom` (an earlier fingerprint) is given, in which case its salt is reused.
  */
-export function fingerprintAuth(specName: string, params: Record<string, unknown>, saltFrom?: string): string {
+export async function fingerprintAuth(specName: string, params: Record<string, unknown>, saltFrom?: string): Promise<string> {
   const salt = (saltFrom && parseFingerprint(saltFrom)?.salt) || randomBytes(16);
-  return `${SCHEME}$${salt.toString("base64url")}$${derive(specName, params, salt).toString("base64url")}`;
+  return `${SCHEME}$${salt.toString("base64url")}$${(await derive(specName, params, salt)).toString("base64url")}`;
 }
 
 /** True when `fingerprint` was made from exactly these `specName` and `params`. */
-export function fingerprintMatches(fingerprint: string | undefined, specName: string, params: Record<string, unknown>): boolean {
+export async function fingerprintMatches(fingerprint: string | undefined, specName: string, params: Record<string, unknown>): Promise<boolean> {
   const parsed = fingerprint ? parseFingerprint(fingerprint) : undefined;
   if (!parsed) {
     return false;
   }
-  const actual = derive(specName, params, parsed.salt);
+  const actual = await derive(specName, params, parsed.salt);
   return actual.length === parsed.digest.length && timingSafeEqual(actual, parsed.digest);
 }
 

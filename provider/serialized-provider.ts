@@ -1,8 +1,9 @@
 /**
  * The provider object that Pulumi serializes into state (twice per resource: inputs and outputs).
  *
- * It holds no code of its own: on the host's first call it loads the real provider by package name and
- * installs its methods on itself. That keeps `__provider` near 1 KB whatever the provider grows into,
+ * It holds no code of its own: on the host's first call it loads the real provider by package name, whose
+ * `install` puts the provider's methods on this object. That keeps `__provider` under 1 KB whatever the provider
+ * grows into (it is stored twice per connection, so every character counts twice in the state file),
  * keeps credentials and sockets out of the closure (pulumi/pulumi#8265), and means refresh and destroy run
  * the installed version of the library rather than a frozen copy (pulumi/pulumi#18976).
  *
@@ -20,15 +21,14 @@ import type * as pulumi from "@pulumi/pulumi";
 export const IMPLEMENTATION_MODULE = "pulumi-aep-azure/provider-implementation";
 
 const methods = {
-  configure(this: Record<string, unknown>, request: pulumi.dynamic.ConfigureRequest): unknown {
+  configure(this: object, request: pulumi.dynamic.ConfigureRequest): unknown {
     let implementation;
     try {
-      implementation = require("module").createRequire(process.cwd() + "/noop.js")("pulumi-aep-azure/provider-implementation").baseConnectionProvider;
+      implementation = require("module").createRequire(process.cwd() + "/noop.js")("pulumi-aep-azure/provider-implementation");
     } catch (e) {
-      throw new Error(`Cannot load the AEP base connection provider (pulumi-aep-azure/provider-implementation) from ${process.cwd()}: ${e instanceof Error ? e.message.split("\n")[0] : e}. Install pulumi-aep-azure in this Pulumi project; in a checkout of the library, run npm run build first.`);
+      throw new Error(`Cannot load pulumi-aep-azure/provider-implementation from ${process.cwd()} (install pulumi-aep-azure there; in a checkout of it, run npm run build): ${String(e).split("\n")[0]}`);
     }
-    for (const m of ["check", "diff", "create", "read", "update", "delete"]) this[m] = implementation[m].bind(implementation);
-    return implementation.configure(request);
+    return implementation.install(this, request);
   },
 };
 

@@ -9,7 +9,6 @@
  */
 import { z } from "zod";
 import type { Connection } from "./flow-service";
-import { fingerprintAuth } from "./fingerprint";
 import type { BaseConnectionInputs } from "./validation";
 import { secretParamNames } from "./validation";
 
@@ -89,14 +88,15 @@ function isoTime(epochMs: number | undefined): string {
 }
 
 /**
- * Outputs for `inputs` after AEP answered with `connection`. `previousFingerprint` keeps the salt stable
- * across updates.
+ * Outputs for `inputs` after AEP answered with `connection`. `authFingerprint` is `fingerprintAuth` of
+ * `inputs.auth` (with the stored salt on update), computed by the caller: it is the costly part (scrypt), so the
+ * provider computes it once per operation, off the event loop, while its requests are in flight.
  */
 export function toOutputs(
   inputs: KnownBaseConnectionInputs,
   connection: Connection,
   sandboxName: string,
-  previousFingerprint?: string,
+  authFingerprint: string,
 ): BaseConnectionOutputs {
   const outputs: BaseConnectionOutputs = {
     connectionId: connection.id,
@@ -110,7 +110,7 @@ export function toOutputs(
     name: connection.name,
     authSpecName: inputs.auth.specName,
     authParams: publicParams(inputs),
-    authFingerprint: fingerprintAuth(inputs.auth.specName, inputs.auth.params, previousFingerprint),
+    authFingerprint,
     verify: inputs.verify,
   };
   if (connection.description !== undefined && connection.description !== "") {

@@ -153,6 +153,10 @@ export async function sendOnce(req: HttpRequest): Promise<HttpResponse> {
     const response = await request(req.url, options);
     status = response.statusCode;
     const text = await response.body.text();
+    // undici returns a keep-alive socket to its pool one event-loop turn after the response ends (setImmediate, to
+    // see whether the server closes it). A request sent before that turn, such as the GET that follows every POST or
+    // PATCH, finds no free socket and opens a new connection; waiting for the turn lets it reuse this one.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     return { status: response.statusCode, headers: response.headers, text };
   } catch (error) {
     if (req.signal?.aborted === true) throw req.signal.reason;
