@@ -1,0 +1,31 @@
+/**
+ * The soak run in small (60 operations over 8 connections): random transient faults on a fifth of the Flow Service
+ * requests, concurrent operations through the dynamic-provider host, and afterwards AEP must match the engine's state
+ * exactly. The full-size run is `npm run soak`.
+ */
+import { strict as assert } from "node:assert";
+import { formatSoakReport, runSoak, type SoakReport } from "./soak";
+
+describe("soak (small): concurrent operations under random faults leave AEP consistent", function () {
+  this.timeout(120_000);
+  let report: SoakReport;
+
+  before(async () => {
+    report = await runSoak({ operations: 60, connections: 8, parallelism: 4, retryBaseMs: 20, httpTimeoutMs: 1_000 });
+    console.log(formatSoakReport(report).replace(/^/gm, "      "));
+  });
+
+  it("ran every operation kind, with faults injected and retried", () => {
+    const total = Object.values(report.operations).reduce((a, b) => a + b, 0);
+    assert.equal(total, 60);
+    for (const kind of ["create", "update", "read", "delete"] as const) assert.ok(report.operations[kind] > 0, `${kind} ran`);
+    assert.ok(report.faultedRequests > 0, "faults were injected");
+    assert.equal(report.faultedRequests, Object.values(report.faults).reduce((a, b) => a + b, 0), "the emulator applied every fault drawn");
+    assert.ok(report.retries > 0, "requests were retried");
+  });
+
+  it("0 duplicates, 0 orphans, 0 lost updates, 0 missing connections", () => {
+    const { duplicates, orphans, lostUpdates, missing, problems } = report.consistency;
+    assert.deepEqual({ duplicates, orphans, lostUpdates, missing }, { duplicates: 0, orphans: 0, lostUpdates: 0, missing: 0 }, problems.join("\n"));
+  });
+});

@@ -1,0 +1,342 @@
+/**
+ * Soak run: many create/adopt/update/read/delete operations over many connections, all sources, two sandboxes,
+ * sent concurrently through Pulumi's real dynamic-provider host (as the engine does, one host process with concurrent
+ * gRPC calls, or several), while a share of the Flow Service requests is faulted at random. The run keeps its own model
+ * of what the engine's state would hold, then compares AEP (the emulator's store) with it: duplicates, orphans, lost
+ * updates and missing connections must all be 0. Operations may fail with a clear error (the next `pulumi up` would
+ * retry them); when they do, the model follows the engine's rules (an error carrying an id records the resource).
+ *
+ * Used by `npm run soak` (scripts/soak.ts, full size) and by soak.spec.ts (a small run inside `npm test`).
+ */
+import { HostCallError, type PropertyBag, type ProviderHost } from "../harness/provider-host";
+import { allVariants, urnOf, type Variant } from "../provider/support";
+import { sources } from "../../provider/sources";
+import { injectRandomFaults, seededRandom } from "./soak-faults";
+import { compareWithStore, countRetries, expectedContent, type Consistency, type OperationTrace, type SoakResource } from "./soak-model";
+import { startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "./rig";
+
+export type SoakOperationKind = "create" | "adopt" | "update" | "read" | "delete";
+
+/** Options of {@link runSoak}. */
+export interface SoakOptions {
+  /** Operations to run. @default 1000 */
+  operations?: number;
+  /** Logical connections (resources) they are spread over, across every source/auth variant. @default 50 */
+  connections?: number;
+  /** Operations in flight at once. @default 10 */
+  parallelism?: number;
+  /** Share of Flow Service requests faulted, 0..1. @default 0.2 */
+  faultRate?: number;
+  /** Seed of the random choices (operations, values, faults). @default 20260601 */
+  seed?: number;
+  /** Provider host processes; operations go to them round-robin. @default 1 */
+  hosts?: number;
+  /** No new operation starts after this long; in-flight ones finish. @default 600 000 */
+  timeLimitMs?: number;
+  /** `AEP_HTTP_TIMEOUT_MS` of the provider (how long a hung request waits). @default 1000 */
+  httpTimeoutMs?: number;
+  /** `AEP_RETRY_BASE_MS` of the provider. @default the provider's own (500) */
+  retryBaseMs?: number;
+  /** Progress lines. @default none */
+  log?: (line: string) => void;
+}
+
+/** What a soak run measured. */
+export interface SoakReport {
+  seed: number;
+  options: Required<Omit<SoakOptions, "log" | "retryBaseMs">> & { retryBaseMs: number | undefined };
+  /** Operations started, by kind. */
+  operations: Record<SoakOperationKind, number>;
+  /** Operations that failed, by kind, and by short reason. */
+  failures: Record<SoakOperationKind, number>;
+  failureReasons: Record<string, number>;
+  /** Failures that carried the connection id (recorded by the engine). */
+  recordedFailures: number;
+  flowRequests: number;
+  tokenRequests: number;
+  /** Faults applied, by kind. */
+  faults: Record<string, number>;
+  faultedRequests: number;
+  retries: number;
+  consistency: Consistency;
+  /** True when the time limit stopped the run before every operation ran. */
+  stoppedByTimeLimit: boolean;
+  durationMs: number;
+}
+
+const KINDS: readonly SoakOperationKind[] = ["create", "adopt", "update", "read", "delete"];
+const zero = (): Record<SoakOperationKind, number> => ({ create: 0, adopt: 0, update: 0, read: 0, delete: 0 });
+
+function inputsOf(resource: SoakResource, params: Record<string, unknown>, description?: string): PropertyBag {
+  return {
+    source: resource.variant.source,
+    name: `soak-${resource.index} v${resource.version}`,
+    ...(description !== undefined ? { description } : {}),
+    auth: { specName: resource.variant.specName, params },
+    ...(resource.sandboxName === "dev" ? { sandboxName: "dev" } : {}),
+    ...(resource.adoptId !== undefined ? { adopt: resource.adoptId } : {}),
+  };
+}
+
+/** A short, stable label for a failure, for counting: the error text without ids and numbers. */
+function reasonOf(error: unknown): string {
+  const text = error instanceof HostCallError ? error.details : error instanceof Error ? error.message : String(error);
+  return text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
+    .replace(/\(request id [^)]*\)/g, "")
+    .replace(/\s+/g, " ")
+    .slice(0, 140)
+    .trim();
+}
+
+/** Runs a soak against a fresh emulator and provider host(s), and returns what it measured. */
+export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
+  const resolved = {
+    operations: options.operations ?? 1000,
+    connections: options.connections ?? 50,
+    parallelism: options.parallelism ?? 10,
+    faultRate: options.faultRate ?? 0.2,
+    seed: options.seed ?? 20260601,
+    hosts: options.hosts ?? 1,
+    timeLimitMs: options.timeLimitMs ?? 600_000,
+    httpTimeoutMs: options.httpTimeoutMs ?? 1000,
+    retryBaseMs: options.retryBaseMs,
+  };
+  for (const key of ["operations", "connections", "parallelism", "hosts", "timeLimitMs", "httpTimeoutMs"] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`${key} must be a positive integer`);
+  }
+  const log = options.log ?? (() => undefined);
+  const startedAt = Date.now();
+  const rig = await startReliabilityRig({
+    hosts: resolved.hosts,
+    httpTimeoutMs: resolved.httpTimeoutMs,
+    ...(resolved.retryBaseMs !== undefined ? { retryBaseMs: resolved.retryBaseMs } : {}),
+  });
+  try {
+    return await soak(rig, resolved, log, startedAt);
+  } finally {
+    await stopReliabilityRig(rig);
+  }
+}
+
+async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (line: string) => void, startedAt: number): Promise<SoakReport> {
+  const choices = seededRandom(options.seed);
+  const variants = allVariants();
+  const resources: SoakResource[] = Array.from({ length: options.connections }, (_, index) => {
+    const variant: Variant = variants[index % variants.length]!;
+    const resource: SoakResource = {
+      index,
+      urn: urnOf(`soak-${index}`),
+      variant,
+      sandboxName: Math.floor(index / variants.length) % 2 === 0 ? "prod" : "dev",
+      inputs: {},
+      version: 1,
+      unacknowledged: [],
+      deleteFailed: false,
+    };
+    resource.inputs = inputsOf(resource, variant.params);
+    return resource;
+  });
+  const operations = zero();
+  const failures = zero();
+  const failureReasons: Record<string, number> = {};
+  const traces: OperationTrace[] = [];
+  let recordedFailures = 0;
+  const vanished: { index: number; id: string; afterFailedDelete: boolean }[] = [];
+  const lastSeq = (): number => rig.emulator.requests[rig.emulator.requests.length - 1]?.seq ?? 0;
+  const faults = injectRandomFaults(rig.emulator, options.faultRate, seededRandom(options.seed ^ 0x5eed));
+
+  /** One operation on one resource, chosen from what the engine's state holds now. */
+  async function operate(resource: SoakResource, host: ProviderHost, pick: number, tweak: () => number): Promise<void> {
+    let kind: SoakOperationKind;
+    if (resource.state === undefined) kind = resource.adoptId !== undefined || pick < 0.25 ? "adopt" : "create";
+    else kind = pick < 0.5 ? "update" : pick < 0.75 ? "read" : "delete";
+    operations[kind] += 1;
+    const trace: OperationTrace = { fromSeq: lastSeq(), toSeq: 0, ids: [], names: [String(resource.inputs["name"])] };
+    if (resource.state !== undefined) trace.ids.push(resource.state.id);
+    try {
+      if (await perform(kind, resource, host, tweak, trace)) {
+        resource.unacknowledged = [];
+        resource.deleteFailed = false;
+      }
+    } catch (error) {
+      failures[kind] += 1;
+      const reason = `${kind}: ${reasonOf(error)}`;
+      failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+      const initFailure = error instanceof HostCallError ? error.initFailure : undefined;
+      if (initFailure !== undefined && (kind === "create" || kind === "adopt" || kind === "update")) {
+        // The engine records a partially applied create/update with the properties the error carries.
+        recordedFailures += 1;
+        resource.state = { id: initFailure.id, outputs: initFailure.properties, inputs: resource.inputs };
+        resource.expected = expectedContent(resource, resource.inputs);
+        resource.unacknowledged = [];
+        if (kind === "adopt") delete resource.adoptId;
+        trace.ids.push(initFailure.id);
+      } else if (kind === "update") {
+        resource.unacknowledged.push(expectedContent(resource, resource.inputs));
+      } else if (kind === "delete") {
+        resource.deleteFailed = true;
+      }
+    } finally {
+      if (resource.state !== undefined) trace.ids.push(resource.state.id);
+      trace.names.push(String(resource.inputs["name"]));
+      trace.toSeq = lastSeq();
+      traces.push(trace);
+    }
+  }
+
+  /** Runs the operation; true when it wrote to AEP and the engine got a success (AEP now matches the state). */
+  async function perform(kind: SoakOperationKind, resource: SoakResource, host: ProviderHost, tweak: () => number, trace: OperationTrace): Promise<boolean> {
+    const { urn } = resource;
+    switch (kind) {
+      case "adopt":
+      case "create": {
+        if (kind === "adopt" && resource.adoptId === undefined) {
+          // Someone made the connection by hand (old credentials); the program takes it over.
+          resource.adoptId = rig.emulator.store.seed({
+            name: `soak-${resource.index} made by hand`,
+            connectionSpecId: sources[resource.variant.source].connectionSpec.id,
+            specName: resource.variant.specName,
+            params: resource.variant.rotated,
+            sandboxName: resource.sandboxName,
+          }).id;
+          resource.inputs = { ...resource.inputs, adopt: resource.adoptId };
+        }
+        if (resource.adoptId !== undefined) trace.ids.push(resource.adoptId);
+        const checked = await host.check(urn, {}, resource.inputs);
+        if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+        const created = await host.create(urn, checked.inputs);
+        resource.state = { id: created.id, outputs: created.outs, inputs: checked.inputs };
+        resource.expected = expectedContent(resource, resource.inputs);
+        delete resource.adoptId;
+        return true;
+      }
+      case "update": {
+        const state = resource.state!;
+        const auth = resource.inputs["auth"] as { params: Record<string, unknown> };
+        const rename = tweak() < 0.6;
+        const rotate = tweak() < 0.5;
+        const describe = tweak() < 0.3;
+        if (rename || (!rotate && !describe)) resource.version += 1;
+        const params = rotate ? (auth.params === resource.variant.params ? resource.variant.rotated : resource.variant.params) : auth.params;
+        const current = resource.inputs["description"] as string | undefined;
+        const description = describe ? (current === undefined ? `updated at version ${resource.version}` : undefined) : current;
+        const news = inputsOf(resource, params, description);
+        resource.inputs = news;
+        const checked = await host.check(urn, state.inputs, news);
+        if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+        const diff = await host.diff(urn, state.id, state.outputs, checked.inputs, state.inputs);
+        if (diff.replaces.length > 0) throw new Error(`unexpected replacement of ${diff.replaces.join(", ")}`);
+        // Nothing to write. (After an update that failed but was applied, AEP may still differ: that drift is
+        // what the comparison reports as applied despite an error.)
+        if (diff.changes === "none") return false;
+        const updated = await host.update(urn, state.id, state.outputs, checked.inputs, state.inputs);
+        resource.state = { id: state.id, outputs: updated.outs, inputs: checked.inputs };
+        resource.expected = expectedContent(resource, news);
+        return true;
+      }
+      case "read": {
+        const state = resource.state!;
+        const read = await host.read(urn, state.id, state.outputs, state.inputs);
+        if (read.id === "") {
+          // The engine drops a resource that refresh reports gone; the comparison tells whether that was expected.
+          vanished.push({ index: resource.index, id: state.id, afterFailedDelete: resource.deleteFailed });
+          delete resource.state;
+          delete resource.expected;
+          resource.deleteFailed = false;
+          resource.unacknowledged = [];
+          return false;
+        }
+        resource.state = { ...state, outputs: read.props };
+        return false;
+      }
+      case "delete": {
+        const state = resource.state!;
+        await host.delete(urn, state.id, state.outputs, state.inputs);
+        delete resource.state;
+        delete resource.expected;
+        // A later create makes a new connection: the program no longer adopts the one it took over.
+        const { adopt: _adopted, ...rest } = resource.inputs;
+        resource.inputs = rest;
+        return true;
+      }
+    }
+  }
+
+  // The plan (which resource each operation targets, and its random numbers) comes from the seed; operations on one
+  // resource run one after another, as in the engine, and at most `parallelism` run at once.
+  const chains = new Map<number, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+  let started = 0;
+  let stoppedByTimeLimit = false;
+  for (; started < options.operations; started++) {
+    if (Date.now() - startedAt > options.timeLimitMs) {
+      stoppedByTimeLimit = true;
+      break;
+    }
+    while (inFlight.size >= options.parallelism) await Promise.race(inFlight);
+    const resource = resources[Math.floor(choices() * resources.length)]!;
+    const pick = choices();
+    const tweaks = [choices(), choices(), choices()];
+    const tweak = (): number => tweaks.shift() ?? 0;
+    const host = rig.hosts[started % rig.hosts.length]!;
+    const run = (chains.get(resource.index) ?? Promise.resolve()).then(() => operate(resource, host, pick, tweak));
+    chains.set(resource.index, run);
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+    if ((started + 1) % 100 === 0) log(`${started + 1} operations started (${Math.round((Date.now() - startedAt) / 1000)} s)`);
+  }
+  await Promise.all(inFlight);
+  faults.stop();
+
+  const requests = rig.emulator.requests;
+  const faultCounts: Record<string, number> = { ...faults.stats.chosen };
+  return {
+    seed: options.seed,
+    options,
+    operations,
+    failures,
+    failureReasons,
+    recordedFailures,
+    flowRequests: requests.filter((r) => r.kind === "flow").length,
+    tokenRequests: rig.emulator.stats().tokenRequests,
+    faults: faultCounts,
+    faultedRequests: requests.filter((r) => r.fault !== undefined).length,
+    retries: countRetries(requests, traces),
+    consistency: compareWithStore(rig.emulator, resources, vanished),
+    stoppedByTimeLimit,
+    durationMs: Date.now() - startedAt,
+  };
+}
+
+/** The printed summary of a report. */
+export function formatSoakReport(report: SoakReport): string {
+  const { options, consistency } = report;
+  const total = KINDS.reduce((sum, kind) => sum + report.operations[kind], 0);
+  const failed = KINDS.reduce((sum, kind) => sum + report.failures[kind], 0);
+  const byKind = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .filter(([, count]) => count > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(", ") || "none";
+  const lines = [
+    `Soak: ${total} operations over ${options.connections} connections (every source and auth variant, sandboxes prod and dev), ` +
+      `parallelism ${options.parallelism}, ${options.hosts} provider host${options.hosts === 1 ? "" : "s"}, seed ${report.seed}`,
+    `  operations: ${byKind(report.operations)}`,
+    `  failed with a clear error: ${failed} (${byKind(report.failures)}); ${report.recordedFailures} carried the connection id`,
+    ...Object.entries(report.failureReasons)
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, count]) => `    ${count} × ${reason}`),
+    `  Flow Service requests: ${report.flowRequests}, faulted: ${report.faultedRequests} ` +
+      `(${((100 * report.faultedRequests) / Math.max(1, report.flowRequests)).toFixed(1)} %, target ${Math.round(options.faultRate * 100)} %): ${byKind(report.faults)}`,
+    `  requests sent again after a failure (retries, token refreshes, re-PATCH after 412): ${report.retries}; IMS token requests: ${report.tokenRequests}`,
+    `  AEP vs expected state: ${consistency.duplicates} duplicates, ${consistency.orphans} orphans, ${consistency.lostUpdates} lost updates, ` +
+      `${consistency.missing} missing`,
+    `  failed operations that AEP applied as a whole (the next up converges): ${consistency.appliedDespiteError}; ` +
+      `stored etags behind AEP (a refresh catches up): ${consistency.staleEtags}`,
+    ...consistency.problems.map((problem) => `    ${problem}`),
+    `  duration: ${(report.durationMs / 1000).toFixed(1)} s${report.stoppedByTimeLimit ? " (stopped by the time limit)" : ""}`,
+  ];
+  return lines.join("\n");
+}
