@@ -1,0 +1,105 @@
+/**
+ * Correctness of the benchmark's helpers (no timing is asserted). Not part of `npm test` (.mocharc.json runs
+ * tests/ only); run with `npx mocha --no-config -r ts-node/register/transpile-only scripts/bench/helpers.spec.ts`.
+ */
+import { strict as assert } from "node:assert";
+import { createServer, type Server } from "node:net";
+import type { AddressInfo } from "node:net";
+import { idealMs, median, pidListeningOn, processCpuMs, processMemory, runPool } from "./measure";
+import { BenchUsageError, commandLine, DEFAULT_OPTIONS, parseOptions } from "./options";
+import { workload } from "./rig";
+
+describe("bench options", () => {
+  it("defaults to 100 ms latency, 3 runs, 100 connections, P = 10, and IMS latency equal to the Flow Service latency", () => {
+    assert.deepEqual(parseOptions([]), { ...DEFAULT_OPTIONS, imsLatencyMs: 100 });
+    assert.equal(parseOptions(["--latency", "40"]).imsLatencyMs, 40);
+    assert.equal(parseOptions(["--latency=40", "--ims-latency=0"]).imsLatencyMs, 0);
+  });
+
+  it("rejects unknown flags, missing values and out-of-range numbers", () => {
+    assert.throws(() => parseOptions(["--fast"]), BenchUsageError);
+    assert.throws(() => parseOptions(["--runs"]), /needs a value/);
+    assert.throws(() => parseOptions(["--runs", "0"]), /--runs must be an integer ≥ 1/);
+    assert.throws(() => parseOptions(["--latency", "1.5"]), BenchUsageError);
+  });
+
+  it("spells out every option in the reproducing command, which parses back to the same options", () => {
+    const options = parseOptions(["--runs", "5", "--connections", "50", "--out", "x.md"]);
+    const line = commandLine(options);
+    assert.match(line, /^npm run bench -- /);
+    const reparsed = parseOptions(line.replace("npm run bench -- ", "").split(" "));
+    assert.deepEqual({ ...reparsed, output: options.output }, options);
+  });
+});
+
+describe("bench measuring helpers", () => {
+  it("median of odd and even counts", () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.throws(() => median([]), RangeError);
+  });
+
+  it("ideal = ceil(N / P) × round trips × latency", () => {
+    assert.equal(idealMs(100, 10, 2, 100), 2000);
+    assert.equal(idealMs(101, 10, 1, 100), 1100);
+    assert.equal(idealMs(5, 1, 3, 10), 150);
+  });
+
+  it("runPool keeps at most P tasks in flight, runs every item once and keeps the order of results", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const seen: number[] = [];
+    const results = await runPool([...Array(23).keys()], 4, async (item) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      seen.push(item);
+      inFlight -= 1;
+      return item * 2;
+    });
+    assert.equal(peak, 4);
+    assert.deepEqual([...seen].sort((a, b) => a - b), [...Array(23).keys()]);
+    assert.deepEqual(results, [...Array(23).keys()].map((item) => item * 2));
+  });
+
+  it("runPool rejects with the first failure and starts nothing after it", async () => {
+    const started: number[] = [];
+    await assert.rejects(
+      runPool([0, 1, 2, 3, 4, 5], 2, async (item) => {
+        started.push(item);
+        if (item === 1) throw new Error("boom");
+      }),
+      /boom/,
+    );
+    assert.ok(started.length < 6, `started ${started.join(",")}`);
+  });
+
+  it("finds the pid listening on a port, and reads its memory and CPU from /proc", async function () {
+    if (process.platform !== "linux") this.skip();
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      assert.equal(pidListeningOn(port), process.pid);
+      const memory = processMemory(process.pid);
+      assert.ok(memory.peakRssKiB >= memory.rssKiB && memory.rssKiB > 0);
+      assert.ok(processCpuMs(process.pid) > 0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    assert.equal(pidListeningOn(1), undefined, "nobody listens on port 1");
+  });
+});
+
+describe("bench workload", () => {
+  it("mixes every source, and renames keep source and credentials", () => {
+    const items = workload(12);
+    assert.deepEqual(new Set(items.map((item) => item.source)), new Set(["synapse", "sql-server", "adls-gen2", "table-storage", "databricks"]));
+    for (const item of items) {
+      assert.deepEqual(item.renamed["auth"], item.inputs["auth"]);
+      assert.equal(item.renamed["source"], item.inputs["source"]);
+      assert.notEqual(item.renamed["name"], item.inputs["name"]);
+    }
+    assert.equal(new Set(items.map((item) => item.urn)).size, 12, "distinct URNs");
+  });
+});

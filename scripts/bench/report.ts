@@ -1,0 +1,283 @@
+/** Renders BENCHMARKS.md from the measured runs: a summary table of medians against the targets, then details. */
+import * as os from "node:os";
+import type { LifecycleResult, PhaseResult, PreviewResult } from "./lifecycle";
+import { idealMs, median } from "./measure";
+import type { MemoryResult } from "./memory";
+import type { NaiveResult } from "./naive";
+import { commandLine, type BenchOptions } from "./options";
+import type { StateCostResult } from "./state-cost";
+
+/** Everything one `npm run bench` measured. */
+export interface BenchResults {
+  options: BenchOptions;
+  startedAt: Date;
+  durationMs: number;
+  parallel: LifecycleResult[];
+  sequential: LifecycleResult[];
+  /** The provider lifecycle at P with zero latency: the CPU floor of the whole chain. */
+  floor: LifecycleResult[];
+  /** One-minute load average when the benchmark started and ended (other processes compete for the cores). */
+  loadAverage: { before: number; after: number };
+  naive: NaiveResult[];
+  state: StateCostResult;
+  memory: MemoryResult[];
+  /** Median CPU time of one auth fingerprint (scrypt) in the bench process, ms. */
+  fingerprintMs: number;
+  /** Variants of the workload mix (every auth spec of every source). */
+  variantCount: number;
+  /** Bytes of the built implementation the shim loads instead of serializing it (dist/provider JS). */
+  implementationBytes: number;
+}
+
+type PhaseName = "create" | "update" | "delete";
+const PHASES: readonly PhaseName[] = ["create", "update", "delete"];
+
+export const THROUGHPUT_TARGET = 1.1;
+export const STATE_TARGET_BYTES = 4096;
+
+/** The machine, as the report names it. */
+export function machineDescription(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim() || "unknown CPU";
+  const memoryGiB = (os.totalmem() / 2 ** 30).toFixed(1);
+  return `${cpus.length} cores (${model}), ${memoryGiB} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}, Node ${process.version}`;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const milliseconds = (ms: number): string => `${Math.round(ms)} ms`;
+const kib = (value: number): string => `${(value / 1024).toFixed(2)} KiB`;
+const mib = (kibValue: number): string => `${(kibValue / 1024).toFixed(1)} MiB`;
+const yesNo = (ok: boolean): string => (ok ? "✅ yes" : "❌ no");
+
+function roundTrips(phase: PhaseResult, connections: number): number {
+  return phase.flowRequests / connections;
+}
+
+function methods(phase: PhaseResult, connections: number): string {
+  return Object.entries(phase.flowByMethod)
+    .map(([method, count]) => `${count / connections} ${method}`)
+    .join(" + ");
+}
+
+function medianOf<T>(runs: readonly T[], pick: (run: T) => number): number {
+  return median(runs.map(pick));
+}
+
+interface PhaseSummary {
+  wallMs: number;
+  roundTrips: number;
+  idealMs: number;
+  ratio: number;
+  methods: string;
+  hostCpuMs: number | undefined;
+}
+
+function summarize(runs: readonly { create: PhaseResult; update: PhaseResult; delete: PhaseResult }[], phase: PhaseName, options: BenchOptions, parallelism: number): PhaseSummary {
+  const first = runs[0]![phase];
+  const trips = roundTrips(first, options.connections);
+  const wallMs = medianOf(runs, (run) => run[phase].wallMs);
+  const ideal = idealMs(options.connections, parallelism, trips, options.latencyMs);
+  const cpu = runs.every((run) => run[phase].hostCpuMs !== undefined) ? medianOf(runs, (run) => run[phase].hostCpuMs ?? 0) : undefined;
+  return { wallMs, roundTrips: trips, idealMs: ideal, ratio: ideal > 0 ? wallMs / ideal : Number.NaN, methods: methods(first, options.connections), hostCpuMs: cpu };
+}
+
+function previewSummary(runs: readonly LifecycleResult[], pick: (run: LifecycleResult) => PreviewResult | undefined): { wallMs: number; httpRequests: number; hostCpuMs: number } {
+  const previews = runs.map(pick).filter((preview): preview is PreviewResult => preview !== undefined);
+  return {
+    wallMs: median(previews.map((p) => p.wallMs)),
+    httpRequests: Math.max(...previews.map((p) => p.httpRequests)),
+    hostCpuMs: median(previews.map((p) => p.hostCpuMs)),
+  };
+}
+
+/** The whole report as Markdown. */
+export function renderReport(results: BenchResults): string {
+  const { options } = results;
+  const n = options.connections;
+  const p = options.parallelism;
+  const parallel = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.parallel, phase, options, p)])) as Record<PhaseName, PhaseSummary>;
+  const sequential = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.sequential, phase, options, 1)])) as Record<PhaseName, PhaseSummary>;
+  const naive = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.naive, phase, options, p)])) as Record<PhaseName, PhaseSummary>;
+  const totalOf = (summary: Record<PhaseName, PhaseSummary>): number => PHASES.reduce((sum, phase) => sum + summary[phase].wallMs, 0);
+  const tokens = results.parallel.map((run) => run.totals.tokenRequests);
+  const sockets = results.parallel.map((run) => run.totals.tcpConnections);
+  const naiveTokens = medianOf(results.naive, (run) => run.totals.tokenRequests);
+  const naiveSockets = medianOf(results.naive, (run) => run.totals.tcpConnections);
+  const unchanged = previewSummary(results.parallel, (run) => run.previewUnchanged);
+  const rename = previewSummary(results.parallel, (run) => run.previewRename);
+  const peak = medianOf(results.memory, (run) => run.peakKiB);
+  const state = results.state;
+  const runs = options.runs;
+
+  const lines: string[] = [];
+  const add = (...more: string[]): void => {
+    lines.push(...more);
+  };
+  add(
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (scripts/bench.ts); do not edit by hand. Every figure is the median of " +
+      `${runs} run${runs === 1 ? "" : "s"} unless marked otherwise; each run starts a fresh emulator and a fresh provider host.`,
+    "",
+    `- Command: \`${commandLine(options)}\``,
+    `- Machine: ${machineDescription()}`,
+    `- Date: ${results.startedAt.toISOString()} (whole benchmark: ${seconds(results.durationMs)}; 1-minute load average ${results.loadAverage.before.toFixed(2)} at the start, ${results.loadAverage.after.toFixed(2)} at the end)`,
+    `- Latency: ${options.latencyMs} ms before every Flow Service response, ${options.imsLatencyMs} ms before every IMS token response (emulator on 127.0.0.1).`,
+    `- Workload: ${n} connections cycling through all ${results.variantCount} auth variants of the five sources; ${p} concurrent gRPC calls to Pulumi's real dynamic-provider host (the engine's default parallelism).`,
+    "",
+    "## Summary",
+    "",
+    "| Figure | Result | Target | Met |",
+    "|---|---|---|---|",
+  );
+  for (const phase of PHASES) {
+    const s = parallel[phase];
+    const token = phase === "create" && options.imsLatencyMs > 0 ? `; ${((s.wallMs - options.imsLatencyMs) / s.idealMs).toFixed(3)} × without the run's one IMS round trip` : "";
+    add(
+      `| ${phase} ${n} connections, P = ${p} | ${seconds(s.wallMs)} = **${s.ratio.toFixed(3)} × ideal** (ideal ${seconds(s.idealMs)} = ⌈${n}/${p}⌉ × ${s.roundTrips} round trips × ${options.latencyMs} ms${token}) | ≤ ${THROUGHPUT_TARGET.toFixed(2)} × ideal | ${yesNo(s.ratio <= THROUGHPUT_TARGET)} |`,
+    );
+  }
+  add(
+    `| Baseline: same calls one after another (P = 1) | create + update + delete ${seconds(totalOf(sequential))} (${(totalOf(sequential) / totalOf(parallel)).toFixed(1)} × slower than P = ${p}) | baseline | — |`,
+    `| Baseline: naive client (token per call, \`connection: close\`), P = ${p} | create + update + delete ${seconds(totalOf(naive))} (${(totalOf(naive) / totalOf(parallel)).toFixed(2)} × the provider's time), ${naiveTokens} token requests, ${naiveSockets} TCP connections | baseline | — |`,
+    `| IMS token requests per run | ${tokens.join(", ")} (runs) | 1 | ${yesNo(tokens.every((count) => count === 1))} |`,
+    `| TCP connections opened per run (${runs > 1 ? "each run" : "run"}: ${requestsPerRun(results.parallel)} HTTP requests) | ${sockets.join(", ")} | ≤ P = ${p} (keep-alive) | ${yesNo(sockets.every((count) => count <= p))} |`,
+    `| State per connection (both \`__provider\` copies included) | ${kib(state.perConnectionBytes)} as written (${kib(state.perConnectionCompactBytes)} compact JSON) | ≤ 4 KiB | ${yesNo(state.perConnectionBytes <= STATE_TARGET_BYTES)} |`,
+    `| Serialized provider (\`__provider\`) | ${state.providerTextLength} characters (${state.providerJsonBytes} bytes as a JSON string) | small (a shim) | — |`,
+    `| Preview: check + diff of ${n} unchanged connections | ${seconds(unchanged.wallMs)}, ${unchanged.httpRequests} HTTP requests | 0 requests | ${yesNo(unchanged.httpRequests === 0)} |`,
+    `| Preview: check + diff of ${n} renamed connections | ${seconds(rename.wallMs)}, ${rename.httpRequests} HTTP requests | 0 requests | ${yesNo(rename.httpRequests === 0)} |`,
+    `| Peak RSS of the provider host, ${options.memoryConnections} connections | ${mib(peak)} (VmHWM) | report | — |`,
+    "",
+  );
+
+  add(
+    "## Throughput through the provider host",
+    "",
+    `Each operation is one gRPC call to the host (Create, Update or Delete), ${p} in flight at a time (a new call starts as soon as one ends, like the engine's step executor). ` +
+      "Inputs are checked (`Check`) before the timed create and update phases, as the engine does; check sends no request. " +
+      "Round trips per operation are counted from the emulator's request log (Flow Service requests only); the IMS token request is counted separately. " +
+      `The create phase includes the run's one token request (${options.imsLatencyMs} ms), which the ideal leaves out.`,
+    "",
+    "| Phase | Requests per operation | Round trips | Ideal | Median wall time | Ratio | Runs (s) | Host CPU (median) |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  for (const phase of PHASES) {
+    const s = parallel[phase];
+    add(
+      `| ${phase} | ${s.methods} | ${s.roundTrips} | ${seconds(s.idealMs)} | ${seconds(s.wallMs)} | ${s.ratio.toFixed(3)} | ${results.parallel.map((run) => (run[phase].wallMs / 1000).toFixed(2)).join(", ")} | ${s.hostCpuMs === undefined ? "—" : milliseconds(s.hostCpuMs)} |`,
+    );
+  }
+  const floor = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.floor, phase, options, p)])) as Record<PhaseName, PhaseSummary>;
+  add(
+    "",
+    "### Where the time above the ideal goes",
+    "",
+    `The ideal counts only waiting for the network. The same lifecycle with zero latency measures what remains: the CPU work of the whole chain ` +
+      `(bench gRPC client and emulator in one process, Pulumi's dynamic-provider host with the provider in another) for ${n} operations, ${p} at a time, on ${os.cpus().length} cores. ` +
+      "With latency, calls that start together also finish together, so each wave of calls pays most of that work in series on top of the network time: " +
+      "ideal + zero-latency time (+ the one IMS round trip for create) is about what to expect, an upper bound where work overlaps the waiting (create's fingerprint is computed while its POST is in flight).",
+    "",
+    "| Phase | Ideal | Zero-latency time (median) | Host CPU at zero latency | Ideal + zero-latency (+ IMS) | Measured |",
+    "|---|---|---|---|---|---|",
+  );
+  for (const phase of PHASES) {
+    const token = phase === "create" ? options.imsLatencyMs : 0;
+    add(
+      `| ${phase} | ${seconds(parallel[phase].idealMs)} | ${seconds(floor[phase].wallMs)} | ${floor[phase].hostCpuMs === undefined ? "—" : `${milliseconds(floor[phase].hostCpuMs)} (${((floor[phase].hostCpuMs) / n).toFixed(1)} ms per operation)`} | ${seconds(parallel[phase].idealMs + floor[phase].wallMs + token)} | ${seconds(parallel[phase].wallMs)} |`,
+    );
+  }
+  add(
+    "",
+    "### Baselines (same run)",
+    "",
+    `Sequential: the same gRPC calls through the same host, one after another (what a user scripting curl does). Ideal for P = 1: ${n} × round trips × latency. ` +
+      `Naive client: plain undici \`request\` (not the project's client), the same Flow Service requests with the same parallelism P = ${p}, but a new IMS token before every call and \`connection: close\` on every request.`,
+    "",
+    "| Phase | Provider, P = " + p + " | Sequential, P = 1 (ratio to its ideal) | Naive client, P = " + p + " (requests per operation) |",
+    "|---|---|---|---|",
+  );
+  for (const phase of PHASES) {
+    add(
+      `| ${phase} | ${seconds(parallel[phase].wallMs)} | ${seconds(sequential[phase].wallMs)} (${sequential[phase].ratio.toFixed(3)}) | ${seconds(naive[phase].wallMs)} (${naive[phase].methods} + ${medianOf(results.naive, (run) => run[phase].tokenRequests) / n} IMS) |`,
+    );
+  }
+  add(
+    `| total | ${seconds(totalOf(parallel))} | ${seconds(totalOf(sequential))} | ${seconds(totalOf(naive))} |`,
+    "",
+    `Token requests per run: provider ${tokens.join(", ")}; sequential ${results.sequential.map((run) => run.totals.tokenRequests).join(", ")}; naive ${results.naive.map((run) => run.totals.tokenRequests).join(", ")}. ` +
+      `TCP connections per run: provider ${sockets.join(", ")}; sequential ${results.sequential.map((run) => run.totals.tcpConnections).join(", ")}; naive ${results.naive.map((run) => run.totals.tcpConnections).join(", ")}.`,
+    "",
+  );
+
+  add(
+    "## Preview",
+    "",
+    `Check + Diff of every connection through the host, ${p} at a time, after the create phase. HTTP requests are all requests the emulator received during the preview (IMS included).`,
+    "",
+    "| Preview | Median wall time | HTTP requests (max over runs) | Host CPU (median) | Per connection |",
+    "|---|---|---|---|---|",
+    `| unchanged stack (every diff: none) | ${seconds(unchanged.wallMs)} | ${unchanged.httpRequests} | ${milliseconds(unchanged.hostCpuMs)} | ${(unchanged.hostCpuMs / n).toFixed(1)} ms CPU |`,
+    `| rename pending (every diff: some) | ${seconds(rename.wallMs)} | ${rename.httpRequests} | ${milliseconds(rename.hostCpuMs)} | ${(rename.hostCpuMs / n).toFixed(1)} ms CPU |`,
+    "",
+    `Diff compares the new auth params with the stored salted fingerprint (provider/fingerprint.ts, scrypt N = 2^12, on libuv's thread pool): one fingerprint takes ${results.fingerprintMs.toFixed(1)} ms on this machine (median, one at a time, measured in the bench process), ` +
+      "so it is most of the CPU time of a diff whose name, description and verify are unchanged (a changed name decides the diff before the fingerprint is computed). Check is validation only. " +
+      "Create and update pay one fingerprint each as well (create computes it while its POST is in flight; update needs it before the PATCH, to know whether the credentials changed).",
+    "",
+  );
+
+  add(
+    "## State cost",
+    "",
+    `Method: \`up\` of a Pulumi program with ${state.connections} BaseConnections (scripts/bench/state-program, importing \`pulumi-aep-azure\` like a user's program) through the test engine ` +
+      "(tests/harness/test-engine.ts: the SDK's program runner, the real dynamic-provider host, a JSON state file holding inputs and outputs per resource, secrets stored as ciphertext). " +
+      "Measured on the written file; sizes do not depend on latency, so this is one run.",
+    "",
+    "| Part of one connection's state entry (compact JSON, average) | Bytes |",
+    "|---|---|",
+    `| two \`__provider\` copies (inputs + outputs) | ${state.parts.providerCopies} |`,
+    `| inputs without \`__provider\` (secret params as ciphertext) | ${state.parts.inputsWithoutProvider} |`,
+    `| outputs without \`__provider\` (no secrets; salted fingerprint) | ${state.parts.outputsWithoutProvider} |`,
+    `| urn, type, id, parent, dependencies and keys | ${state.parts.rest} |`,
+    `| **total, compact** | **${state.perConnectionCompactBytes}** |`,
+    `| **total, as written in the file (2-space indentation)** | **${state.perConnectionBytes}** |`,
+    "",
+    `Whole state file: ${state.fileBytes} bytes for ${state.connections} connections (${kib(state.fileBytes / state.connections)} per connection including the stack resource and file header). ` +
+      "Pulumi's own checkpoint records a few more fields per resource than this test engine (for example the provider reference, property dependencies and timestamps); they are not included here.",
+    "",
+    `How \`__provider\` stays small: the engine stores the provider's serialized closure twice per resource (inputs and outputs). The stored object (provider/serialized-provider.ts) is a shim of ${state.providerTextLength} characters ` +
+      "that, on the host's first `configure`, loads the real provider by package name (`pulumi-aep-azure/provider-implementation`) and installs its methods. " +
+      `Nothing of the implementation (${kib(results.implementationBytes)} of built JavaScript in dist/provider, plus undici and zod) is captured, and no credential or socket ends up in the closure. The stored text:`,
+    "",
+    "```js",
+    state.providerText.trim(),
+    "```",
+    "",
+  );
+
+  add(
+    "## Memory",
+    "",
+    `One provider host creates, previews (check + diff) and deletes ${options.memoryConnections} connections, ${p} at a time, with ${options.memoryLatencyMs} ms Flow Service latency. ` +
+      "VmHWM (peak resident set) of the host process is read from /proc/<pid>/status (the pid is found from the host's listening port in /proc/net/tcp).",
+    "",
+    "| After | VmHWM (median) | Runs |",
+    "|---|---|---|",
+    `| configure (before any connection) | ${mib(medianOf(results.memory, (run) => run.afterConfigureKiB))} | ${results.memory.map((run) => mib(run.afterConfigureKiB)).join(", ")} |`,
+    `| create of ${options.memoryConnections} | ${mib(medianOf(results.memory, (run) => run.afterCreateKiB))} | ${results.memory.map((run) => mib(run.afterCreateKiB)).join(", ")} |`,
+    `| preview of ${options.memoryConnections} | ${mib(medianOf(results.memory, (run) => run.afterPreviewKiB))} | ${results.memory.map((run) => mib(run.afterPreviewKiB)).join(", ")} |`,
+    `| delete of ${options.memoryConnections} (peak of the run) | ${mib(peak)} | ${results.memory.map((run) => mib(run.peakKiB)).join(", ")} |`,
+    `| final VmRSS | ${mib(medianOf(results.memory, (run) => run.finalRssKiB))} | ${results.memory.map((run) => mib(run.finalRssKiB)).join(", ")} |`,
+    "",
+    `For comparison, the host's VmHWM after the ${n}-connection throughput runs: ${results.parallel.map((run) => mib(run.hostPeakRssKiB)).join(", ")} ` +
+      `(median ${mib(medianOf(results.parallel, (run) => run.hostPeakRssKiB))}). The host keeps nothing per connection, so the peak is set by the host itself ` +
+      "(Node, the Pulumi SDK and gRPC: the figure after configure) plus the work in flight: V8 heap for the concurrent calls, and the auth fingerprints " +
+      "(scrypt, 4 MiB of memory each, computed on libuv's worker threads, each of which keeps its own malloc arena).",
+    "",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** HTTP requests (Flow Service and IMS) the emulator received in the first run. */
+function requestsPerRun(runs: readonly LifecycleResult[]): number {
+  return runs[0]?.totals.requests ?? 0;
+}
