@@ -7,7 +7,7 @@
  * scrypt (not a bare hash) keeps guessing a low-entropy password from a leaked state file expensive; a
  * random salt per connection stops two connections with the same secret from sharing a fingerprint.
  */
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt } from "node:crypto";
 
 const SCHEME = "scrypt";
 /**
@@ -44,16 +44,6 @@ function derive(specName: string, params: Record<string, unknown>, salt: Buffer)
 export async function fingerprintAuth(specName: string, params: Record<string, unknown>, saltFrom?: string): Promise<string> {
   const salt = (saltFrom && parseFingerprint(saltFrom)?.salt) || randomBytes(16);
   return `${SCHEME}$${salt.toString("base64url")}$${(await derive(specName, params, salt)).toString("base64url")}`;
-}
-
-/** True when `fingerprint` was made from exactly these `specName` and `params`. */
-export async function fingerprintMatches(fingerprint: string | undefined, specName: string, params: Record<string, unknown>): Promise<boolean> {
-  const parsed = fingerprint ? parseFingerprint(fingerprint) : undefined;
-  if (!parsed) {
-    return false;
-  }
-  const actual = await derive(specName, params, parsed.salt);
-  return actual.length === parsed.digest.length && timingSafeEqual(actual, parsed.digest);
 }
 
 function parseFingerprint(fingerprint: string): { salt: Buffer; digest: Buffer } | undefined {

@@ -24,8 +24,8 @@ import {
   type FlowServiceSettings,
   type JsonPatchOperation,
 } from "./flow-service";
-import { fingerprintAuth, fingerprintMatches } from "./fingerprint";
-import { findAuthVariant, findSource, sources } from "./sources";
+import { fingerprintAuth } from "./fingerprint";
+import { isSourceKey, sources } from "./sources";
 import {
   parseStoredOutputs,
   publicParams,
@@ -34,7 +34,7 @@ import {
   type KnownBaseConnectionInputs,
   type StoredOutputs,
 } from "./state";
-import { UNKNOWN, validateBaseConnectionInputs, type BaseConnectionInputs } from "./validation";
+import { secretParamNames, UNKNOWN, validateBaseConnectionInputs, type BaseConnectionInputs } from "./validation";
 
 /** The part of the host's config object the provider uses (`req.config` in configure). */
 export interface ProviderConfig {
@@ -390,9 +390,10 @@ export class BaseConnectionProvider {
   }
 
   private refreshedOutputs(olds: StoredOutputs, connection: Connection, sandboxName: string): StoredOutputs {
-    const source = olds.source !== undefined ? findSource(olds.source) : undefined;
-    const variant = source && olds.authSpecName !== undefined ? findAuthVariant(source, olds.authSpecName) : undefined;
-    const secret = new Set<string>(variant?.secretParams ?? []);
+    // An unknown auth spec gives every secret param of the source, so nothing secret is taken for public.
+    const secret = new Set<string>(
+      olds.source !== undefined && isSourceKey(olds.source) ? secretParamNames(olds.source, olds.authSpecName ?? "") : [],
+    );
     // Secrets come back masked, so they are kept from state; non-secret params are compared for drift.
     const reported = connection.auth?.params ?? {};
     const authParams = { ...(olds.authParams ?? {}) };
@@ -419,13 +420,25 @@ export class BaseConnectionProvider {
     };
   }
 
+  /**
+   * The fingerprint of the declared params made with the stored salt, and whether the auth differs from state:
+   * equal params give the stored fingerprint back, and the non-secret params are compared as reported. One
+   * scrypt serves both `diff` and `update` (which stores the fingerprint it returns).
+   */
+  private async declaredAuth(
+    olds: StoredOutputs,
+    inputs: Pick<KnownBaseConnectionInputs, "source" | "auth">,
+  ): Promise<{ fingerprint: string; changed: boolean }> {
+    const fingerprint = await fingerprintAuth(inputs.auth.specName, inputs.auth.params, olds.authFingerprint);
+    return { fingerprint, changed: fingerprint !== olds.authFingerprint || !sameRecord(olds.authParams, publicParams(inputs)) };
+  }
+
   private async authChanged(olds: StoredOutputs, inputs: BaseConnectionInputs): Promise<boolean> {
     const params = inputs.auth.params;
     if (typeof params !== "object" || hasUnknown(params)) {
       return true;
     }
-    const known = { source: inputs.source, auth: { specName: inputs.auth.specName, params } };
-    return !(await fingerprintMatches(olds.authFingerprint, inputs.auth.specName, params)) || !sameRecord(olds.authParams, publicParams(known));
+    return (await this.declaredAuth(olds, { source: inputs.source, auth: { specName: inputs.auth.specName, params } })).changed;
   }
 
   /** The PATCH operations, and the fingerprint of the declared auth (stored salt kept) for the new outputs. */
@@ -444,10 +457,8 @@ export class BaseConnectionProvider {
           : { op: "add", path: "/description", value: inputs.description },
       );
     }
-    // One scrypt both compares the declared params with the stored fingerprint (same salt, so equal params give
-    // the same text) and yields the fingerprint to store.
-    const fingerprint = await fingerprintAuth(inputs.auth.specName, inputs.auth.params, olds.authFingerprint);
-    if (fingerprint !== olds.authFingerprint || !sameRecord(olds.authParams, publicParams(inputs))) {
+    const { fingerprint, changed } = await this.declaredAuth(olds, inputs);
+    if (changed) {
       // `/auth/params` is replaced whole, so every param is sent, unchanged secrets included.
       operations.push({ op: "replace", path: "/auth/params", value: inputs.auth.params });
     }
