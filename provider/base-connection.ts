@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { serializedBaseConnectionProvider } from "./serialized-provider";
+import { SECRET_OUTPUT } from "./state";
 import { findSource, type SourceKey } from "./sources";
 
 /** Auth of a base connection: one of the source's auth specs and its params. */
@@ -58,8 +59,9 @@ export interface BaseConnectionArgs {
  * An Adobe Experience Platform base connection, managed through the Flow Service API.
  *
  * Credentials for AEP itself come from stack config (`aep:clientId`, `aep:clientSecret`, `aep:orgId`, ...) or
- * `AEP_*` environment variables, never from resource inputs. Auth params are stored as secrets; outputs hold
- * only non-secret params and a salted fingerprint of all of them.
+ * `AEP_*` environment variables, never from resource inputs. Secret auth params (passwords, keys, tokens, connection
+ * strings) are Pulumi secrets in inputs and outputs alike, encrypted in state by the stack's secrets provider:
+ * the output that holds them, `secretAuthParams`, is always added to `additionalSecretOutputs`.
  *
  * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/synapse-analytics
  */
@@ -78,8 +80,6 @@ export class BaseConnection extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
   /** Sandbox the connection lives in. */
   declare readonly sandboxName: pulumi.Output<string>;
-  /** Salted one-way fingerprint of the auth params (detects credential changes without storing them). */
-  declare readonly authFingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: BaseConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
@@ -91,10 +91,11 @@ export class BaseConnection extends pulumi.dynamic.Resource {
       state: undefined,
       createdAt: undefined,
       updatedAt: undefined,
-      authFingerprint: undefined,
       sandboxName: args.sandboxName,
     };
-    super(serializedBaseConnectionProvider, name, props, opts, "aep", "BaseConnection");
+    // Not left to the engine's matching of output to input names: the secret params output has no input of that name.
+    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), SECRET_OUTPUT])];
+    super(serializedBaseConnectionProvider, name, props, { ...opts, additionalSecretOutputs }, "aep", "BaseConnection");
   }
 }
 

@@ -24,11 +24,11 @@ import {
   type FlowServiceSettings,
   type JsonPatchOperation,
 } from "./flow-service";
-import { fingerprintAuth } from "./fingerprint";
 import { isSourceKey, sources } from "./sources";
 import {
   parseStoredOutputs,
-  publicParams,
+  SECRET_OUTPUT,
+  splitParams,
   toOutputs,
   type BaseConnectionOutputs,
   type KnownBaseConnectionInputs,
@@ -114,10 +114,11 @@ function plain<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-function sameRecord(a: Record<string, unknown> | undefined, b: Record<string, unknown>): boolean {
-  const left = a ?? {};
-  const keys = new Set([...Object.keys(left), ...Object.keys(b)]);
-  return [...keys].every((key) => left[key] === b[key]);
+/** Same keys with the same values. A missing stored record never equals: `undefined` is "not recorded". */
+function sameRecord(stored: Record<string, unknown> | undefined, declared: Record<string, unknown>): boolean {
+  if (stored === undefined) return false;
+  const keys = new Set([...Object.keys(stored), ...Object.keys(declared)]);
+  return [...keys].every((key) => stored[key] === declared[key]);
 }
 
 function hasUnknown(value: unknown): boolean {
@@ -128,6 +129,39 @@ function hasUnknown(value: unknown): boolean {
     return Object.values(value as Record<string, unknown>).some(hasUnknown);
   }
   return false;
+}
+
+/**
+ * Whether the declared auth differs from state: params not known yet (preview) count as changed; otherwise both the
+ * non-secret params (as AEP last reported them) and the secret ones (as last declared) must be equal.
+ */
+function authChanged(olds: StoredOutputs, inputs: BaseConnectionInputs): boolean {
+  const params = inputs.auth.params;
+  if (typeof params !== "object" || hasUnknown(params)) {
+    return true;
+  }
+  const { publicParams, secretParams } = splitParams({ source: inputs.source, auth: { specName: inputs.auth.specName, params } });
+  return !sameRecord(olds.authParams, publicParams) || !sameRecord(olds.secretAuthParams, secretParams);
+}
+
+/** The JSON Patch operations that take the stored connection to the declared inputs. */
+function patchOperations(olds: StoredOutputs, inputs: KnownBaseConnectionInputs): JsonPatchOperation[] {
+  const operations: JsonPatchOperation[] = [];
+  if (inputs.name !== olds.name) {
+    operations.push({ op: "replace", path: "/name", value: inputs.name });
+  }
+  if ((inputs.description || undefined) !== (olds.description || undefined)) {
+    operations.push(
+      !inputs.description
+        ? { op: "remove", path: "/description" }
+        : { op: "add", path: "/description", value: inputs.description },
+    );
+  }
+  if (authChanged(olds, inputs)) {
+    // `/auth/params` is replaced whole, so every param is sent, unchanged secrets included.
+    operations.push({ op: "replace", path: "/auth/params", value: inputs.auth.params });
+  }
+  return operations;
 }
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `BaseConnection`. One instance per host process. */
@@ -171,7 +205,7 @@ export class BaseConnectionProvider {
       inputs.name !== olds.name ||
       (inputs.description || undefined) !== (olds.description || undefined) ||
       inputs.verify !== (olds.verify ?? false) ||
-      (await this.authChanged(olds, inputs));
+      authChanged(olds, inputs);
     return { changes, replaces, deleteBeforeReplace: false };
   }
 
@@ -183,10 +217,6 @@ export class BaseConnectionProvider {
       return this.adopt(client, inputs.adopt, inputs, sandboxName, news);
     }
     const source = sources[inputs.source];
-    // The fingerprint (scrypt, the costliest CPU work of a create) is computed on the thread pool while the
-    // POST is in flight; finish awaits it. The catch only keeps a failed POST from leaving it unhandled.
-    const fingerprint = fingerprintAuth(inputs.auth.specName, inputs.auth.params);
-    fingerprint.catch(() => undefined);
     const created = await client.createConnection(
       {
         name: inputs.name,
@@ -204,7 +234,7 @@ export class BaseConnectionProvider {
       description: inputs.description,
       connectionSpec: { id: source.connectionSpec.id },
     };
-    const outs = await this.finish(client, created.id, inputs, sandboxName, fallback, news, fingerprint);
+    const outs = await this.finish(client, created.id, inputs, sandboxName, fallback, news);
     return { id: created.id, outs };
   }
 
@@ -224,7 +254,7 @@ export class BaseConnectionProvider {
     const inputs = this.validInputs(news);
     const client = this.connect();
     const sandboxName = olds.sandboxName ?? this.sandboxOf(inputs);
-    const { operations, fingerprint } = await this.patchOperations(olds, inputs);
+    const operations = patchOperations(olds, inputs);
     let etag = olds.etag ?? "";
     if (operations.length > 0) {
       etag = (await this.patch(client, id, etag, operations, sandboxName)).etag;
@@ -236,7 +266,7 @@ export class BaseConnectionProvider {
       description: inputs.description,
       connectionSpec: { id: olds.connectionSpecId ?? sources[inputs.source].connectionSpec.id },
     };
-    const outs = await this.finish(client, id, inputs, sandboxName, fallback, news, fingerprint);
+    const outs = await this.finish(client, id, inputs, sandboxName, fallback, news);
     return { outs };
   }
 
@@ -292,7 +322,8 @@ export class BaseConnectionProvider {
       { op: "replace", path: "/auth/params", value: inputs.auth.params },
     ];
     const patched = await this.patch(client, connectionId, existing.etag, operations, sandboxName);
-    const outs = await this.finish(client, connectionId, inputs, sandboxName, { ...existing, etag: patched.etag, name: inputs.name, description: inputs.description }, news, fingerprintAuth(inputs.auth.specName, inputs.auth.params));
+    const fallback: Connection = { ...existing, etag: patched.etag, name: inputs.name, description: inputs.description };
+    const outs = await this.finish(client, connectionId, inputs, sandboxName, fallback, news);
     return { id: connectionId, outs };
   }
 
@@ -347,7 +378,9 @@ export class BaseConnectionProvider {
 
   /**
    * Read the connection back and, if asked, test it. Any failure here happens after AEP changed: it is
-   * reported with the connection id and the best outputs known, so the engine keeps track of it.
+   * reported with the connection id and the best outputs known, so the engine keeps track of it. Those outputs
+   * leave the secret params out (an error's properties take another path through the engine than a result's);
+   * without them the next `pulumi up` sees the auth as changed and sends it again, which is harmless.
    */
   private async finish(
     client: FlowServiceClient,
@@ -356,18 +389,18 @@ export class BaseConnectionProvider {
     sandboxName: string,
     fallback: Connection,
     news: Record<string, unknown>,
-    fingerprint: Promise<string> | string,
   ): Promise<BaseConnectionOutputs> {
-    const authFingerprint = await fingerprint;
-    let outputs = toOutputs(inputs, fallback, sandboxName, authFingerprint);
-    const partial = (message: string) =>
-      new ConnectionInitError(message, id, plain({ ...outputs, __provider: news["__provider"] }));
+    let outputs = toOutputs(inputs, fallback, sandboxName);
+    const partial = (message: string) => {
+      const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
+      return new ConnectionInitError(message, id, plain({ ...withoutSecrets, __provider: news["__provider"] }));
+    };
     try {
       const connection = await client.getConnection(id, { sandboxName });
       if (!connection) {
         throw new Error(`base connection ${id} was not found right after it was written`);
       }
-      outputs = toOutputs(inputs, connection, sandboxName, authFingerprint);
+      outputs = toOutputs(inputs, connection, sandboxName);
     } catch (error) {
       throw partial(`Base connection ${id} was written, but reading it back failed: ${errorText(error)}`);
     }
@@ -415,54 +448,9 @@ export class BaseConnectionProvider {
       description: connection.description === "" ? undefined : connection.description,
       authSpecName: connection.auth?.specName ?? olds.authSpecName,
       authParams,
-      authFingerprint: olds.authFingerprint,
+      secretAuthParams: olds.secretAuthParams,
       verify: olds.verify ?? false,
     };
-  }
-
-  /**
-   * The fingerprint of the declared params made with the stored salt, and whether the auth differs from state:
-   * equal params give the stored fingerprint back, and the non-secret params are compared as reported. One
-   * scrypt serves both `diff` and `update` (which stores the fingerprint it returns).
-   */
-  private async declaredAuth(
-    olds: StoredOutputs,
-    inputs: Pick<KnownBaseConnectionInputs, "source" | "auth">,
-  ): Promise<{ fingerprint: string; changed: boolean }> {
-    const fingerprint = await fingerprintAuth(inputs.auth.specName, inputs.auth.params, olds.authFingerprint);
-    return { fingerprint, changed: fingerprint !== olds.authFingerprint || !sameRecord(olds.authParams, publicParams(inputs)) };
-  }
-
-  private async authChanged(olds: StoredOutputs, inputs: BaseConnectionInputs): Promise<boolean> {
-    const params = inputs.auth.params;
-    if (typeof params !== "object" || hasUnknown(params)) {
-      return true;
-    }
-    return (await this.declaredAuth(olds, { source: inputs.source, auth: { specName: inputs.auth.specName, params } })).changed;
-  }
-
-  /** The PATCH operations, and the fingerprint of the declared auth (stored salt kept) for the new outputs. */
-  private async patchOperations(
-    olds: StoredOutputs,
-    inputs: KnownBaseConnectionInputs,
-  ): Promise<{ operations: JsonPatchOperation[]; fingerprint: string }> {
-    const operations: JsonPatchOperation[] = [];
-    if (inputs.name !== olds.name) {
-      operations.push({ op: "replace", path: "/name", value: inputs.name });
-    }
-    if ((inputs.description || undefined) !== (olds.description || undefined)) {
-      operations.push(
-        !inputs.description
-          ? { op: "remove", path: "/description" }
-          : { op: "add", path: "/description", value: inputs.description },
-      );
-    }
-    const { fingerprint, changed } = await this.declaredAuth(olds, inputs);
-    if (changed) {
-      // `/auth/params` is replaced whole, so every param is sent, unchanged secrets included.
-      operations.push({ op: "replace", path: "/auth/params", value: inputs.auth.params });
-    }
-    return { operations, fingerprint };
   }
 
   private validInputs(news: Record<string, unknown>): KnownBaseConnectionInputs {

@@ -1,8 +1,11 @@
 /**
  * The shape of a base connection's outputs (what Pulumi stores in state) and how it is built.
  *
- * Outputs are plain JSON (the dynamic-provider host cannot marshal `undefined` or Outputs) and never hold a
- * secret param: non-secret params are kept for drift detection, secrets only as a salted fingerprint.
+ * Outputs are plain JSON (the dynamic-provider host cannot marshal `undefined` or Outputs). The non-secret params
+ * are kept in clear for drift detection and display; the secret params are kept in `secretAuthParams` only, which
+ * `BaseConnection` lists in `additionalSecretOutputs`, so the engine encrypts it with the stack's secrets provider
+ * like the inputs it came from. `diff` compares declared params with both, so a rotated password is noticed
+ * without any hashing.
  * Every iteration of this provider must read the state written by earlier ones (the host runs the newest
  * code on old state), so stored outputs are parsed leniently: unknown fields are ignored and fields added
  * later are optional.
@@ -41,10 +44,17 @@ export interface BaseConnectionOutputs {
   authSpecName: string;
   /** The auth params that are not secrets, as declared (or as AEP reported them on refresh). */
   authParams: Record<string, unknown>;
-  /** Salted one-way fingerprint of all auth params; see fingerprint.ts. */
-  authFingerprint: string;
+  /**
+   * The secret auth params as declared. Stored only as a Pulumi secret (the `additionalSecretOutputs` of
+   * `BaseConnection`); absent from the outputs of a failed write (see ConnectionInitError), and from state written by versions
+   * that kept a salted fingerprint instead (`diff` then reports a change, and the next update stores them).
+   */
+  secretAuthParams?: Record<string, unknown>;
   verify: boolean;
 }
+
+/** Name of the output that holds the secret params; `BaseConnection` marks it secret. */
+export const SECRET_OUTPUT = "secretAuthParams";
 
 const storedOutputsSchema = z
   .object({
@@ -60,7 +70,7 @@ const storedOutputsSchema = z
     description: z.string().optional(),
     authSpecName: z.string().optional(),
     authParams: z.record(z.string(), z.unknown()).optional(),
-    authFingerprint: z.string().optional(),
+    secretAuthParams: z.record(z.string(), z.unknown()).optional(),
     verify: z.boolean().optional(),
   })
   .loose();
@@ -77,27 +87,25 @@ export function parseStoredOutputs(raw: Record<string, unknown>, id?: string): S
   return parsed.data;
 }
 
-/** The non-secret subset of `params` for this source and auth spec. */
-export function publicParams(inputs: Pick<KnownBaseConnectionInputs, "source" | "auth">): Record<string, unknown> {
-  const secret = new Set(secretParamNames(inputs.source, inputs.auth.specName));
-  return Object.fromEntries(Object.entries(inputs.auth.params).filter(([key]) => !secret.has(key)));
+/** `params` split into the non-secret ones (kept in clear) and the secret ones, for this source and auth spec. */
+export function splitParams(
+  inputs: Pick<KnownBaseConnectionInputs, "source" | "auth">,
+): { publicParams: Record<string, unknown>; secretParams: Record<string, unknown> } {
+  const secret = secretParamNames(inputs.source, inputs.auth.specName);
+  const split = { publicParams: {} as Record<string, unknown>, secretParams: {} as Record<string, unknown> };
+  for (const [key, value] of Object.entries(inputs.auth.params)) {
+    (secret.includes(key) ? split.secretParams : split.publicParams)[key] = value;
+  }
+  return split;
 }
 
 function isoTime(epochMs: number | undefined): string {
   return epochMs === undefined ? "" : new Date(epochMs).toISOString();
 }
 
-/**
- * Outputs for `inputs` after AEP answered with `connection`. `authFingerprint` is `fingerprintAuth` of
- * `inputs.auth` (with the stored salt on update), computed by the caller: it is the costly part (scrypt), so the
- * provider computes it once per operation, off the event loop, while its requests are in flight.
- */
-export function toOutputs(
-  inputs: KnownBaseConnectionInputs,
-  connection: Connection,
-  sandboxName: string,
-  authFingerprint: string,
-): BaseConnectionOutputs {
+/** Outputs for `inputs` after AEP answered with `connection`. */
+export function toOutputs(inputs: KnownBaseConnectionInputs, connection: Connection, sandboxName: string): BaseConnectionOutputs {
+  const { publicParams, secretParams } = splitParams(inputs);
   const outputs: BaseConnectionOutputs = {
     connectionId: connection.id,
     etag: connection.etag,
@@ -109,8 +117,8 @@ export function toOutputs(
     source: inputs.source,
     name: connection.name,
     authSpecName: inputs.auth.specName,
-    authParams: publicParams(inputs),
-    authFingerprint,
+    authParams: publicParams,
+    secretAuthParams: secretParams,
     verify: inputs.verify,
   };
   if (connection.description !== undefined && connection.description !== "") {

@@ -9,7 +9,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { randomBytes } from "node:crypto";
 import { runLifecycle, type LifecycleResult } from "./bench/lifecycle";
 import { median, timed } from "./bench/measure";
 import { runMemory, type MemoryResult } from "./bench/memory";
@@ -18,7 +17,6 @@ import { BenchUsageError, commandLine, parseOptions, USAGE, type BenchOptions } 
 import { renderReport, type BenchResults } from "./bench/report";
 import { variantCount } from "./bench/rig";
 import { measureStateCost } from "./bench/state-cost";
-import { fingerprintAuth } from "../provider/fingerprint";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 
@@ -34,17 +32,6 @@ async function repeat<T>(label: string, runs: number, once: () => Promise<T>): P
     results.push(result);
   }
   return results;
-}
-
-/** Time of one auth fingerprint as the provider computes it (scrypt, one at a time), measured here for the report. */
-async function fingerprintCostMs(): Promise<number> {
-  const params = { connectionString: `Server=tcp:bench.database.windows.net;Password=${randomBytes(12).toString("hex")}` };
-  const samples: number[] = [];
-  for (let index = 0; index < 20; index++) {
-    const { ms } = await timed(() => fingerprintAuth("Connection String Based Authentication", params));
-    samples.push(ms);
-  }
-  return median(samples);
 }
 
 function builtImplementationBytes(): number {
@@ -108,7 +95,6 @@ async function main(options: BenchOptions): Promise<void> {
     naive,
     state: state!,
     memory,
-    fingerprintMs: await fingerprintCostMs(),
     variantCount: variantCount(),
     implementationBytes: builtImplementationBytes(),
   };

@@ -21,8 +21,6 @@ export interface BenchResults {
   naive: NaiveResult[];
   state: StateCostResult;
   memory: MemoryResult[];
-  /** Median CPU time of one auth fingerprint (scrypt) in the bench process, ms. */
-  fingerprintMs: number;
   /** Variants of the workload mix (every auth spec of every source). */
   variantCount: number;
   /** Bytes of the built implementation the shim loads instead of serializing it (dist/provider JS). */
@@ -175,7 +173,7 @@ export function renderReport(results: BenchResults): string {
     `The ideal counts only waiting for the network. The same lifecycle with zero latency measures what remains: the CPU work of the whole chain ` +
       `(bench gRPC client and emulator in one process, Pulumi's dynamic-provider host with the provider in another) for ${n} operations, ${p} at a time, on ${os.cpus().length} cores. ` +
       "With latency, calls that start together also finish together, so each wave of calls pays most of that work in series on top of the network time: " +
-      "ideal + zero-latency time (+ the one IMS round trip for create) is about what to expect, an upper bound where work overlaps the waiting (create's fingerprint is computed while its POST is in flight).",
+      "ideal + zero-latency time (+ the one IMS round trip for create) is about what to expect, an upper bound where work overlaps the waiting.",
     "",
     "| Phase | Ideal | Zero-latency time (median) | Host CPU at zero latency | Ideal + zero-latency (+ IMS) | Measured |",
     "|---|---|---|---|---|---|",
@@ -219,9 +217,7 @@ export function renderReport(results: BenchResults): string {
     `| unchanged stack (every diff: none) | ${seconds(unchanged.wallMs)} | ${unchanged.httpRequests} | ${milliseconds(unchanged.hostCpuMs)} | ${(unchanged.hostCpuMs / n).toFixed(1)} ms CPU |`,
     `| rename pending (every diff: some) | ${seconds(rename.wallMs)} | ${rename.httpRequests} | ${milliseconds(rename.hostCpuMs)} | ${(rename.hostCpuMs / n).toFixed(1)} ms CPU |`,
     "",
-    `Diff compares the new auth params with the stored salted fingerprint (provider/fingerprint.ts, scrypt N = 2^12, on libuv's thread pool): one fingerprint takes ${results.fingerprintMs.toFixed(1)} ms on this machine (median, one at a time, measured in the bench process), ` +
-      "so it is most of the CPU time of a diff whose name, description and verify are unchanged (a changed name decides the diff before the fingerprint is computed). Check is validation only. " +
-      "Create and update pay one fingerprint each as well (create computes it while its POST is in flight; update needs it before the PATCH, to know whether the credentials changed).",
+    "Check is validation only; diff validates the new inputs and compares them with the stored outputs (the secret params with `secretAuthParams`, which the engine decrypts for the provider), so neither needs a request or any hashing.",
     "",
   );
 
@@ -236,7 +232,7 @@ export function renderReport(results: BenchResults): string {
     "|---|---|",
     `| two \`__provider\` copies (inputs + outputs) | ${state.parts.providerCopies} |`,
     `| inputs without \`__provider\` (secret params as ciphertext) | ${state.parts.inputsWithoutProvider} |`,
-    `| outputs without \`__provider\` (no secrets; salted fingerprint) | ${state.parts.outputsWithoutProvider} |`,
+    `| outputs without \`__provider\` (secret params as ciphertext) | ${state.parts.outputsWithoutProvider} |`,
     `| urn, type, id, parent, dependencies and keys | ${state.parts.rest} |`,
     `| **total, compact** | **${state.perConnectionCompactBytes}** |`,
     `| **total, as written in the file (2-space indentation)** | **${state.perConnectionBytes}** |`,
@@ -270,8 +266,7 @@ export function renderReport(results: BenchResults): string {
     "",
     `For comparison, the host's VmHWM after the ${n}-connection throughput runs: ${results.parallel.map((run) => mib(run.hostPeakRssKiB)).join(", ")} ` +
       `(median ${mib(medianOf(results.parallel, (run) => run.hostPeakRssKiB))}). The host keeps nothing per connection, so the peak is set by the host itself ` +
-      "(Node, the Pulumi SDK and gRPC: the figure after configure) plus the work in flight: V8 heap for the concurrent calls, and the auth fingerprints " +
-      "(scrypt, 4 MiB of memory each, computed on libuv's worker threads, each of which keeps its own malloc arena).",
+      "(Node, the Pulumi SDK and gRPC: the figure after configure) plus the work in flight (V8 heap for the concurrent calls and their HTTP buffers).",
     "",
   );
   return `${lines.join("\n")}\n`;

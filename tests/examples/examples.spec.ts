@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
+import { isEncryptedSecret } from "../harness/state";
 import { TestEngine, type EngineResult, type StepOp } from "../harness/test-engine";
 import { azureInvokes, azureResourceOutputs, mockSecrets, tenantId } from "./azure-mocks";
 
@@ -209,6 +210,16 @@ describe("examples/all-sources through the test engine", function () {
     for (const value of [...mockSecrets(["1"]), databricksToken]) {
       assert.ok(!stateText.includes(value), "no secret in plain text in the state file");
     }
+    // The secret params are kept for diff in one output, which BaseConnection marks secret (additionalSecretOutputs).
+    const revealed = engine.resources();
+    for (const entry of state.resources.filter((r) => r.type === CONNECTION)) {
+      assert.ok(isEncryptedSecret(entry.outputs["secretAuthParams"]), `${entry.urn}: secretAuthParams stored as ciphertext`);
+      const plain = revealed.find((r) => r.urn === entry.urn)!.outputs["secretAuthParams"] as { secret: boolean; value: Record<string, unknown> };
+      const stored = emulator.store.get(String(entry.id))!;
+      assert.deepEqual(Object.keys(plain.value), Object.keys(stored.auth.params).filter((key) => !(key in (entry.outputs["authParams"] as object))));
+    }
+    const bricksEntry = revealed.find((r) => r.type === CONNECTION && r.id === bricks.id)!;
+    assert.deepEqual(bricksEntry.outputs["secretAuthParams"], { secret: true, value: { accessToken: databricksToken } });
   });
 
   it("a second up updates nothing", async () => {

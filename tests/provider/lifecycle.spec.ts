@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { HostCallError, unknown, type PropertyBag } from "../harness/provider-host";
-import { allVariants, inputsFor, secretValues, startRig, stopRig, urnOf, type Rig, type Variant } from "./support";
+import { allVariants, inputsFor, scannableResponses, secretValues, startRig, stopRig, urnOf, type Rig, type Variant } from "./support";
 
 const variants = allVariants();
 
@@ -47,7 +47,12 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
         assert.equal(outs["state"], "enabled");
         assert.equal(outs["etag"], stored.etag);
         assert.equal(outs["connectionSpecId"], stored.connectionSpec.id);
-        assert.ok(!("auth" in outs), "outputs never carry the auth params");
+        assert.ok(!("auth" in outs), "outputs never carry the auth input as such");
+        const secretNames = new Set(variant.secretParams);
+        const pick = (params: Record<string, unknown>, secret: boolean) =>
+          Object.fromEntries(Object.entries(params).filter(([key]) => secretNames.has(key) === secret));
+        assert.deepEqual(outs["authParams"], pick(variant.params, false), "non-secret params in clear");
+        assert.deepEqual(outs["secretAuthParams"], pick(variant.params, true), "secret params only in the output the engine encrypts");
 
         const read = await rig.host.read(urnOf(name), id, outs);
         assert.equal(read.id, id);
@@ -61,6 +66,7 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
         assert.deepEqual(rig.emulator.store.get(id)?.auth.params, variant.rotated);
         assert.notEqual(updated.outs["etag"], outs["etag"]);
         assert.equal((await rig.host.diff(urnOf(name), id, updated.outs, rotatedInputs)).changes, "none");
+        assert.deepEqual(updated.outs["secretAuthParams"], pick(variant.rotated, true), "the rotated secrets are stored");
 
         // Rename: also in place.
         const renamed = { ...rotatedInputs, name: "New display name", description: "now with a description" };
@@ -73,11 +79,11 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
         await rig.host.delete(urnOf(name), id, afterRename.outs);
         assert.equal(rig.emulator.store.list().length, 0);
 
-        // Check necessarily echoes the inputs (the engine marks them secret again, as they came in);
-        // every other response, and everything the host printed, must be free of secrets.
+        // Check necessarily echoes the inputs and results carry `secretAuthParams` (the engine marks both secret);
+        // everything else the host returned or printed must be free of secrets.
+        const responses = scannableResponses(rig.host.responses);
         for (const secret of secretValues(variant)) {
-          const leaks = rig.host.responses.filter((r) => r.method !== "check" && r.json.includes(secret)).map((r) => r.method);
-          assert.deepEqual(leaks, [], `no ${variant.source} secret in create/read/update/diff/delete responses`);
+          assert.ok(!responses.includes(secret), `no ${variant.source} secret in responses outside secretAuthParams`);
           assert.ok(!rig.host.output.includes(secret), "the host printed no secret");
         }
       });
@@ -134,7 +140,7 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
     const variant = variants.find((v) => v.source === "adls-gen2")!;
     const { id, outs, checked } = await createFrom(inputsFor(variant, "lake"), "lake");
     const read = await rig.host.read(urnOf("lake"), id, outs);
-    assert.equal(read.props["authFingerprint"], outs["authFingerprint"]);
+    assert.deepEqual(read.props["secretAuthParams"], outs["secretAuthParams"], "masked secrets are kept from state");
     assert.equal((await rig.host.diff(urnOf("lake"), id, read.props, checked)).changes, "none", "masked secrets are not drift");
     rig.emulator.store.modify(id, { params: { ...variant.params, tenant: "00000000-1111-2222-3333-444444444444" } });
     const drifted = await rig.host.read(urnOf("lake"), id, read.props);
@@ -142,6 +148,21 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
     assert.equal((await rig.host.diff(urnOf("lake"), id, drifted.props, checked)).changes, "some");
     await rig.host.update(urnOf("lake"), id, drifted.props, checked);
     assert.deepEqual(rig.emulator.store.get(id)?.auth.params, variant.params, "the update restores every param, the secret included");
+  });
+
+  it("state written with a salted fingerprint instead of secretAuthParams: one update re-sends the params, then no change", async () => {
+    const variant = variants.find((v) => v.source === "sql-server")!;
+    const { id, outs, checked } = await createFrom(inputsFor(variant, "orders"), "orders");
+    const { secretAuthParams: _secrets, ...older } = outs;
+    const legacy = { ...older, authFingerprint: "scrypt$c2FsdHNhbHRzYWx0c2FsdA$ZGlnZXN0ZGlnZXN0ZGlnZXN0ZGlnZXN0ZGlnZXN0" };
+    assert.equal((await rig.host.diff(urnOf("orders"), id, legacy, checked)).changes, "some", "unknown secrets count as changed");
+    rig.emulator.clearRequests();
+    const updated = await rig.host.update(urnOf("orders"), id, legacy, checked);
+    const patch = rig.emulator.requests.find((r) => r.method === "PATCH");
+    assert.deepEqual(patch?.body, [{ op: "replace", path: "/auth/params", value: variant.params }], "the same params, sent whole");
+    assert.equal(rig.emulator.store.list().length, 1, "same connection");
+    assert.ok(!("authFingerprint" in updated.outs), "the fingerprint is not carried forward");
+    assert.equal((await rig.host.diff(urnOf("orders"), id, updated.outs, checked)).changes, "none");
   });
 
   it("adopt: takes over an existing connection instead of creating one", async () => {
@@ -238,6 +259,10 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
     );
     assert.match(error.details, /verify: AEP's connection test reported .* cannot reach Azure Databricks/);
     assert.equal(error.initFailure?.id, rig.emulator.store.list()[0]?.id);
+    assert.equal(error.initFailure?.properties["name"], "v");
+    assert.ok(!("secretAuthParams" in (error.initFailure?.properties ?? {})), "a failure's partial outputs carry no secret");
+    const publicParams = Object.fromEntries(Object.entries(variant.params).filter(([key]) => !variant.secretParams.includes(key)));
+    assert.deepEqual(error.initFailure?.properties["authParams"], publicParams, "non-secret params are kept");
   });
 
   it("bad input: check names each property, lists allowed values, and sends no request", async () => {

@@ -3,8 +3,9 @@
  * loaded with the serialized BaseConnection provider and configured the way the engine configures it.
  */
 import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
-import { ProviderHost, serializeProvider, type PropertyBag } from "../harness/provider-host";
+import { ProviderHost, serializeProvider, type HostResponseRecord, type PropertyBag } from "../harness/provider-host";
 import { serializedBaseConnectionProvider } from "../../provider/serialized-provider";
+import { SECRET_OUTPUT } from "../../provider/state";
 import { sourceFixtures } from "../fixtures/sources";
 import { sourceKeys, sources, type SourceKey } from "../../provider/sources";
 
@@ -117,4 +118,24 @@ export function inputsFor(variant: Variant, name: string, extra: PropertyBag = {
 /** Every secret string of a variant, for leak scans. */
 export function secretValues(variant: Variant): string[] {
   return [...variant.secretParams.map((name) => String(variant.params[name])), ...variant.secretParams.map((name) => String(variant.rotated[name]))];
+}
+
+/**
+ * Host responses as text for a leak scan. Left out, because the protocol requires them to carry secrets in clear:
+ * Check responses (they echo the inputs) and the `secretAuthParams` output of create, read and update results,
+ * which the engine stores encrypted (additionalSecretOutputs). Only that one key is removed, so a secret anywhere
+ * else in a result, in a diff, or in an error (whose partial outputs must not carry it at all) is still found.
+ */
+export function scannableResponses(responses: readonly HostResponseRecord[]): string {
+  return responses
+    .filter((response) => response.method !== "check")
+    .map((response) => {
+      if (!["create", "read", "update"].includes(response.method)) return response.json;
+      const result = JSON.parse(response.json) as { outs?: PropertyBag; props?: PropertyBag };
+      for (const bag of [result.outs, result.props]) {
+        if (bag !== undefined) delete bag[SECRET_OUTPUT];
+      }
+      return JSON.stringify(result);
+    })
+    .join("\n");
 }

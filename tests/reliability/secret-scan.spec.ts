@@ -16,6 +16,7 @@ import { startEmulator, type Emulator } from "../emulator";
 import { azureInvokes, azureResourceOutputs, mockSecrets, tenantId } from "../examples/azure-mocks";
 import { repositoryRoot } from "../harness/provider-host";
 import { TestEngine, type ConfigEntry, type EngineResult } from "../harness/test-engine";
+import { scannableResponses } from "../provider/support";
 import { bearerTokens } from "./rig";
 import { findSecrets, findSecretsInFiles, listFiles, type Secret } from "./scan";
 
@@ -84,10 +85,11 @@ describe("secret scan of a full run of the example programs", function () {
       emitted[`${at}: engine diagnostics and errors`] = result.diagnostics.map((d) => `${d.severity}: ${d.message}`).join("\n");
       emitted[`${at}: stack outputs`] = JSON.stringify(result.outputs);
       // Check returns the inputs it was given, secrets included: that is the protocol (CheckResponse.inputs), and
-      // the engine marks them secret again as they were when sent (annotateSecrets in the engine's provider plugin),
-      // so they reach the state encrypted. Every other response (diff, create, read, update, delete, errors) is
-      // stored or shown as the provider wrote it and must hold no secret.
-      emitted[`${at}: gRPC responses other than Check`] = result.providerResponses.filter((r) => r.method !== "check").map((r) => r.json).join("\n");
+      // the engine marks them secret again as they were when sent (annotateSecrets in the engine's provider plugin).
+      // Results carry the secret params in `secretAuthParams`, which the engine marks secret (additionalSecretOutputs);
+      // the state file scanned below proves both reach the state encrypted. Everything else in every response
+      // (diff, create, read, update, delete, errors and their partial outputs) must hold no secret.
+      emitted[`${at}: gRPC responses outside Check inputs and secretAuthParams`] = scannableResponses(result.providerResponses);
       if (fs.existsSync(stateFile)) emitted[`${at}: state file`] = fs.readFileSync(stateFile, "utf8");
       secrets.push(...storedSecrets(emulator));
       return result;

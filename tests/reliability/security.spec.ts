@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { FlowServiceConfigError, resolveSettings } from "../../provider/flow-service";
 import { HostCallError, repositoryRoot } from "../harness/provider-host";
-import { allVariants, inputsFor, urnOf, type Variant } from "../provider/support";
+import { allVariants, inputsFor, scannableResponses, urnOf, type Variant } from "../provider/support";
 import { bearerTokens, startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "./rig";
 import { findSecrets, findSecretsInFiles, listFiles, type Secret } from "./scan";
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from "./tls-fixture";
@@ -177,7 +177,7 @@ describe("security", function () {
         ...extra,
       ];
       const host = current.hosts[0]!;
-      const responses = host.responses.filter((r) => r.method !== "check").map((r) => r.json).join("\n");
+      const responses = scannableResponses(host.responses);
       assert.deepEqual(findSecrets({ "error message": text, "host output": host.output, "gRPC responses": responses }, secrets), []);
     }
 
