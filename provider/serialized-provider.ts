@@ -24,9 +24,9 @@ const methods = {
   configure(this: object, request: pulumi.dynamic.ConfigureRequest): unknown {
     let implementation;
     try {
-      implementation = require("module").createRequire(process.cwd() + "/noop.js")("pulumi-aep-azure/provider-implementation");
+      implementation = require("module").createRequire(process.cwd() + "/x")("pulumi-aep-azure/provider-implementation");
     } catch (e) {
-      throw new Error(`Cannot load pulumi-aep-azure/provider-implementation from ${process.cwd()} (install pulumi-aep-azure there; in a checkout of it, run npm run build): ${String(e).split("\n")[0]}`);
+      throw new Error(`pulumi-aep-azure not found in ${process.cwd()}: npm install it there (in its own checkout: npm run build). ${String(e).split("\n")[0]}`);
     }
     return implementation.install(this, request);
   },

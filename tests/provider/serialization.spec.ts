@@ -3,8 +3,11 @@
  * and load the implementation through the package's own `exports` map.
  */
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { serializeProvider } from "../harness/provider-host";
+import { HostCallError, ProviderHost, serializeProvider } from "../harness/provider-host";
+import { cleanEnv, urnOf } from "./support";
 import { IMPLEMENTATION_MODULE, serializedBaseConnectionProvider } from "../../provider/serialized-provider";
 
 describe("serialized BaseConnection provider", () => {
@@ -41,6 +44,25 @@ describe("serialized BaseConnection provider", () => {
     const implementation = requireFromRoot(IMPLEMENTATION_MODULE) as { baseConnectionProvider: Record<string, unknown> };
     for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
       assert.equal(typeof implementation.baseConnectionProvider[method], "function", method);
+    }
+  });
+
+  it("tells the user to install the package when the program's directory does not have it", async function () {
+    this.timeout(60_000);
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "aep-no-package-"));
+    const host = await ProviderHost.start({ provider: await serializeProvider(serializedBaseConnectionProvider), env: cleanEnv(), cwd: directory });
+    try {
+      await host.configure({}, []);
+      const error = await host.check(urnOf("c"), {}, { source: "synapse" }).then(
+        () => assert.fail("check should fail"),
+        (e: unknown) => e as HostCallError,
+      );
+      assert.ok(error instanceof HostCallError);
+      assert.match(error.details, /pulumi-aep-azure not found in .*aep-no-package-.*: npm install it there \(in its own checkout: npm run build\)\. Error: Cannot find module 'pulumi-aep-azure\/provider-implementation'/);
+      assert.ok(!error.details.includes("Require stack"), "one line, without the require stack");
+    } finally {
+      await host.stop();
+      fs.rmSync(directory, { recursive: true, force: true });
     }
   });
 });
