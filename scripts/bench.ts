@@ -17,6 +17,8 @@ import { BenchUsageError, commandLine, parseOptions, USAGE, type BenchOptions } 
 import { renderReport, type BenchResults } from "./bench/report";
 import { variantCount } from "./bench/rig";
 import { measureStateCost } from "./bench/state-cost";
+import { minimalProviderShim } from "./bench/minimal-provider";
+import { serializeProvider } from "../tests/harness/provider-host";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 
@@ -60,15 +62,21 @@ async function main(options: BenchOptions): Promise<void> {
     runLifecycle({ latencyMs: 0, imsLatencyMs: 0, connections: Math.min(20, options.connections), parallelism: options.parallelism, withPreview: true }),
   );
 
-  const parallel: LifecycleResult[] = await repeat(`provider P=${options.parallelism}`, options.runs, () =>
-    runLifecycle({ ...latency, connections: options.connections, parallelism: options.parallelism, withPreview: true }),
-  );
+  // The provider and the minimal provider (the rig's floor) alternate, so that a slow spell of the machine weighs on
+  // both alike.
+  const minimalProviderText = await serializeProvider(minimalProviderShim);
+  const paired = await repeat(`provider and minimal provider P=${options.parallelism}`, options.runs, async () => ({
+    provider: await runLifecycle({ ...latency, connections: options.connections, parallelism: options.parallelism, withPreview: true }),
+    minimal: await runLifecycle({ ...latency, connections: options.connections, parallelism: options.parallelism, withPreview: false, providerText: minimalProviderText }),
+  }));
+  const parallel = paired.map((run) => run.provider);
+  const minimal = paired.map((run) => run.minimal);
   const naive: NaiveResult[] = await repeat(`naive client P=${options.parallelism}`, options.runs, () =>
     runNaive({ ...latency, connections: options.connections, parallelism: options.parallelism }),
   );
   // The same lifecycle with no latency at all: what is left is the CPU cost of the whole chain (bench gRPC client,
   // provider host, emulator), the part of the wall time that no parallelism hides.
-  const floor: LifecycleResult[] = await repeat(`provider P=${options.parallelism}, zero latency`, options.runs, () =>
+  const zeroLatency: LifecycleResult[] = await repeat(`provider P=${options.parallelism}, zero latency`, options.runs, () =>
     runLifecycle({ latencyMs: 0, imsLatencyMs: 0, connections: options.connections, parallelism: options.parallelism, withPreview: false }),
   );
   const sequential: LifecycleResult[] = await repeat("provider sequential P=1", options.runs, () =>
@@ -90,7 +98,8 @@ async function main(options: BenchOptions): Promise<void> {
     durationMs: Date.now() - started,
     parallel,
     sequential,
-    floor,
+    minimal,
+    zeroLatency,
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
     naive,
     state: state!,

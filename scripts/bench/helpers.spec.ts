@@ -1,13 +1,16 @@
 /**
- * Correctness of the benchmark's helpers (no timing is asserted). Not part of `npm test` (.mocharc.json runs
- * tests/ only); run with `npx mocha --no-config -r ts-node/register/transpile-only scripts/bench/helpers.spec.ts`.
+ * Correctness of the benchmark's helpers (no timing is asserted). Part of `npm test`: .mocharc.json includes the
+ * spec files under scripts/.
  */
 import { strict as assert } from "node:assert";
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { idealMs, median, pidListeningOn, processCpuMs, processMemory, runPool } from "./measure";
 import { BenchUsageError, commandLine, DEFAULT_OPTIONS, parseOptions } from "./options";
-import { workload } from "./rig";
+import { runLifecycle } from "./lifecycle";
+import { minimalProviderShim } from "./minimal-provider";
+import { variantCount, workload } from "./rig";
+import { serializeProvider } from "../../tests/harness/provider-host";
 
 describe("bench options", () => {
   it("defaults to 100 ms latency, 3 runs, 100 connections, P = 10, and IMS latency equal to the Flow Service latency", () => {
@@ -101,5 +104,20 @@ describe("bench workload", () => {
       assert.notEqual(item.renamed["name"], item.inputs["name"]);
     }
     assert.equal(new Set(items.map((item) => item.urn)).size, 12, "distinct URNs");
+  });
+});
+
+describe("bench minimal provider (the rig's floor)", () => {
+  it("sends exactly the Flow Service requests the provider sends, per phase, and really creates, renames and deletes", async function () {
+    this.timeout(120_000);
+    const settings = { latencyMs: 0, imsLatencyMs: 0, connections: variantCount(), parallelism: 3, withPreview: false };
+    const provider = await runLifecycle(settings);
+    const minimal = await runLifecycle({ ...settings, providerText: await serializeProvider(minimalProviderShim) });
+    for (const phase of ["create", "update", "delete"] as const) {
+      assert.deepEqual(minimal[phase].flowByMethod, provider[phase].flowByMethod, `${phase}: same requests`);
+    }
+    assert.deepEqual(provider.create.flowByMethod, { POST: settings.connections, GET: settings.connections });
+    assert.equal(minimal.totals.tokenRequests, 1, "one token, like the provider");
+    assert.ok(minimal.totals.tcpConnections <= settings.parallelism, `keep-alive, like the provider: ${minimal.totals.tcpConnections} vs ${provider.totals.tcpConnections}`);
   });
 });
