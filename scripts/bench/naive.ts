@@ -5,14 +5,12 @@
  * so the difference is what the token cache and the shared keep-alive agent save.
  */
 import { strict as assert } from "node:assert";
-import { request } from "undici";
 import { startEmulator, type Emulator } from "../../tests/emulator";
 import { sources, type SourceKey } from "../../provider/sources";
 import { runPool, timed } from "./measure";
+import { PlainFlowClient } from "./plain-client";
 import { delayTokenRequests, requestsSince, workload, type LatencySettings, type WorkloadItem } from "./rig";
 import type { PhaseResult } from "./lifecycle";
-
-const FLOW_SERVICE = "/data/foundation/flowservice";
 
 export interface NaiveResult {
   create: PhaseResult;
@@ -21,84 +19,31 @@ export interface NaiveResult {
   totals: { tokenRequests: number; tcpConnections: number; requests: number };
 }
 
+/** The workload's operations with a token per call and no keep-alive, each write read back as the provider does. */
 class NaiveClient {
-  constructor(private readonly emulator: Emulator) {}
+  private readonly client: PlainFlowClient;
 
-  private async token(): Promise<string> {
-    const { client } = this.emulator;
-    const response = await request(`${this.emulator.imsUrl}/ims/token/v3`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", connection: "close" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: client.clientId,
-        client_secret: client.clientSecret,
-        scope: "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext",
-      }).toString(),
-    });
-    const body = (await response.body.json()) as { access_token?: string };
-    assert.equal(response.statusCode, 200, "IMS issued a token");
-    return body.access_token ?? "";
-  }
-
-  /** One Flow Service call preceded by its own token request. */
-  async call(method: "GET" | "POST" | "PATCH" | "DELETE", route: string, body?: unknown, ifMatch?: string): Promise<{ status: number; json: unknown }> {
-    const token = await this.token();
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${token}`,
-      "x-api-key": this.emulator.client.clientId,
-      "x-gw-ims-org-id": this.emulator.client.orgId,
-      "x-sandbox-name": "prod",
-      accept: "application/json",
-      connection: "close",
-    };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (ifMatch !== undefined) headers["if-match"] = ifMatch;
-    const options: Parameters<typeof request>[1] = { method, headers };
-    if (body !== undefined) options.body = JSON.stringify(body);
-    const response = await request(`${this.emulator.platformUrl}${FLOW_SERVICE}${route}`, options);
-    const text = await response.body.text();
-    return { status: response.statusCode, json: text === "" ? undefined : (JSON.parse(text) as unknown) };
+  constructor(emulator: Emulator) {
+    const { client } = emulator;
+    this.client = new PlainFlowClient(
+      { imsUrl: emulator.imsUrl, platformUrl: emulator.platformUrl, clientId: client.clientId, clientSecret: client.clientSecret, orgId: client.orgId },
+      { tokenPerCall: true, keepAlive: false },
+    );
   }
 
   async create(item: WorkloadItem): Promise<{ id: string; etag: string }> {
-    const source = sources[item.source as SourceKey];
     const auth = item.inputs["auth"] as { specName: string; params: Record<string, unknown> };
-    const posted = await this.call("POST", "/connections", {
-      name: item.inputs["name"],
-      auth,
-      connectionSpec: { id: source.connectionSpec.id, version: source.connectionSpec.version },
-    });
-    assert.equal(posted.status, 201, "POST /connections");
-    const { id } = posted.json as { id: string };
-    return { id, etag: await this.read(id) };
+    const id = await this.client.create(item.inputs["name"], sources[item.source as SourceKey].connectionSpec, auth);
+    return { id, etag: (await this.client.read(id)).etag };
   }
 
   async rename(item: WorkloadItem, id: string, etag: string): Promise<string> {
-    const patched = await this.call(
-      "PATCH",
-      `/connections/${id}`,
-      [
-        { op: "replace", path: "/name", value: item.renamed["name"] },
-        { op: "add", path: "/description", value: item.renamed["description"] },
-      ],
-      etag,
-    );
-    assert.equal(patched.status, 200, "PATCH /connections/{id}");
-    return this.read(id);
+    await this.client.rename(id, etag, item.renamed["name"], item.renamed["description"]);
+    return (await this.client.read(id)).etag;
   }
 
   async remove(id: string): Promise<void> {
-    const deleted = await this.call("DELETE", `/connections/${id}`);
-    assert.ok([200, 202, 204].includes(deleted.status), "DELETE /connections/{id}");
-  }
-
-  /** GET the connection back (as the provider does after every write) and return its etag. */
-  private async read(id: string): Promise<string> {
-    const got = await this.call("GET", `/connections/${id}`);
-    assert.equal(got.status, 200, "GET /connections/{id}");
-    const [connection] = (got.json as { items: { etag: string }[] }).items;
-    return connection?.etag ?? "";
+    await this.client.remove(id);
   }
 }
 

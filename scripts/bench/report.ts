@@ -81,6 +81,11 @@ function summarize(runs: readonly { create: PhaseResult; update: PhaseResult; de
   return { wallMs, roundTrips: trips, idealMs: ideal, ratio: ideal > 0 ? wallMs / ideal : Number.NaN, methods: methods(first, options.connections), hostCpuMs: cpu };
 }
 
+/** {@link summarize} of every phase. */
+function summarizePhases(runs: readonly { create: PhaseResult; update: PhaseResult; delete: PhaseResult }[], options: BenchOptions, parallelism: number): Record<PhaseName, PhaseSummary> {
+  return Object.fromEntries(PHASES.map((phase) => [phase, summarize(runs, phase, options, parallelism)])) as Record<PhaseName, PhaseSummary>;
+}
+
 function previewSummary(runs: readonly LifecycleResult[], pick: (run: LifecycleResult) => PreviewResult | undefined): { wallMs: number; httpRequests: number; hostCpuMs: number } {
   const previews = runs.map(pick).filter((preview): preview is PreviewResult => preview !== undefined);
   return {
@@ -95,10 +100,10 @@ export function renderReport(results: BenchResults): string {
   const { options } = results;
   const n = options.connections;
   const p = options.parallelism;
-  const parallel = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.parallel, phase, options, p)])) as Record<PhaseName, PhaseSummary>;
-  const sequential = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.sequential, phase, options, 1)])) as Record<PhaseName, PhaseSummary>;
-  const naive = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.naive, phase, options, p)])) as Record<PhaseName, PhaseSummary>;
-  const minimal = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.minimal, phase, options, p)])) as Record<PhaseName, PhaseSummary>;
+  const parallel = summarizePhases(results.parallel, options, p);
+  const sequential = summarizePhases(results.sequential, options, 1);
+  const naive = summarizePhases(results.naive, options, p);
+  const minimal = summarizePhases(results.minimal, options, p);
   const totalOf = (summary: Record<PhaseName, PhaseSummary>): number => PHASES.reduce((sum, phase) => sum + summary[phase].wallMs, 0);
   const tokens = results.parallel.map((run) => run.totals.tokenRequests);
   const sockets = results.parallel.map((run) => run.totals.tcpConnections);
@@ -168,7 +173,7 @@ export function renderReport(results: BenchResults): string {
       `| ${phase} | ${s.methods} | ${s.roundTrips} | ${seconds(s.idealMs)} | ${seconds(s.wallMs)} | ${s.ratio.toFixed(3)} | ${results.parallel.map((run) => (run[phase].wallMs / 1000).toFixed(2)).join(", ")} | ${s.hostCpuMs === undefined ? "—" : milliseconds(s.hostCpuMs)} |`,
     );
   }
-  const zero = Object.fromEntries(PHASES.map((phase) => [phase, summarize(results.zeroLatency, phase, options, p)])) as Record<PhaseName, PhaseSummary>;
+  const zero = summarizePhases(results.zeroLatency, options, p);
   add(
     "",
     "### Where the time above the ideal goes",
