@@ -18,7 +18,7 @@ import { renderReport, type BenchResults } from "./bench/report";
 import { variantCount } from "./bench/rig";
 import { measureStateCost } from "./bench/state-cost";
 import { minimalProviderShim } from "./bench/minimal-provider";
-import { serializeProvider } from "../tests/harness/provider-host";
+import { serializeProvider } from "../harness/provider-host";
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 

@@ -11,9 +11,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../tests/emulator";
-import { azureInvokes, azureResourceOutputs, tenantId } from "../tests/examples/azure-mocks";
-import { TestEngine, type EngineResult } from "../tests/harness/test-engine";
+import { startEmulator, type Emulator } from "../emulator";
+import { azureInvokes, azureResourceOutputs, tenantId } from "../harness/azure-mocks";
+import { TestEngine, type EngineResult } from "../harness/test-engine";
 
 const root = path.resolve(__dirname, "..");
 const CONNECTION = "pulumi-nodejs:dynamic/aep:BaseConnection";

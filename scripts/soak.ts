@@ -1,7 +1,7 @@
 /**
  * `npm run soak [-- options]`: a bounded soak run of the BaseConnection provider under random faults, through
  * Pulumi's real dynamic-provider host against the Flow Service emulator; prints a summary and exits 1 if AEP ends up
- * with a duplicate, an orphan, a lost update or a missing connection. See tests/reliability/soak.ts.
+ * with a duplicate, an orphan, a lost update or a missing connection. See scripts/soak/soak.ts.
  *
  * Options (defaults in brackets):
  *   --operations N     operations to run [1000]
@@ -15,7 +15,7 @@
  *   --retry-base-ms N  AEP_RETRY_BASE_MS of the provider [the provider's default, 500]
  *   --json             print the report as JSON instead of the summary
  */
-import { formatSoakReport, runSoak, type SoakOptions } from "../tests/reliability/soak";
+import { formatSoakReport, runSoak, type SoakOptions } from "./soak/soak";
 
 const NUMERIC: Record<string, keyof SoakOptions> = {
   "--operations": "operations",

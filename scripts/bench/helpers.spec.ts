@@ -10,7 +10,7 @@ import { BenchUsageError, commandLine, DEFAULT_OPTIONS, parseOptions } from "./o
 import { runLifecycle } from "./lifecycle";
 import { minimalProviderShim } from "./minimal-provider";
 import { variantCount, workload } from "./rig";
-import { serializeProvider } from "../../tests/harness/provider-host";
+import { serializeProvider } from "../../harness/provider-host";
 
 describe("bench options", () => {
   it("defaults to 100 ms latency, 3 runs, 100 connections, P = 10, and IMS latency equal to the Flow Service latency", () => {

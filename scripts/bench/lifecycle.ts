@@ -4,7 +4,7 @@
  * against the emulator's store (a benchmark of calls that silently failed would be worthless).
  */
 import { strict as assert } from "node:assert";
-import type { PropertyBag } from "../../tests/harness/provider-host";
+import type { PropertyBag } from "../../harness/provider-host";
 import { processCpuMs, processMemory, runPool, timed } from "./measure";
 import { requestsSince, startBenchRig, stopRig, workload, type BenchRig, type LatencySettings, type WorkloadItem } from "./rig";
 

@@ -4,7 +4,7 @@
  * step, so the report shows where the peak is reached.
  */
 import { strict as assert } from "node:assert";
-import type { PropertyBag } from "../../tests/harness/provider-host";
+import type { PropertyBag } from "../../harness/provider-host";
 import { processMemory, runPool } from "./measure";
 import { startBenchRig, stopRig, workload, type LatencySettings } from "./rig";
 

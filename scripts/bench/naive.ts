@@ -5,7 +5,7 @@
  * so the difference is what the token cache and the shared keep-alive agent save.
  */
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../tests/emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { sources, type SourceKey } from "../../provider/sources";
 import { runPool, timed } from "./measure";
 import { PlainFlowClient } from "./plain-client";

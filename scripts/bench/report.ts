@@ -255,7 +255,7 @@ export function renderReport(results: BenchResults): string {
     "## State cost",
     "",
     `Method: \`up\` of a Pulumi program with ${state.connections} BaseConnections (scripts/bench/state-program, importing \`pulumi-aep-azure\` like a user's program) through the test engine ` +
-      "(tests/harness/test-engine.ts: the SDK's program runner, the real dynamic-provider host, a JSON state file holding inputs and outputs per resource, secrets stored as ciphertext). " +
+      "(harness/test-engine.ts: the SDK's program runner, the real dynamic-provider host, a JSON state file holding inputs and outputs per resource, secrets stored as ciphertext). " +
       "Measured on the written file; sizes do not depend on latency, so this is one run.",
     "",
     "| Part of one connection's state entry (compact JSON, average) | Bytes |",

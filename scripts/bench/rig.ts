@@ -2,8 +2,8 @@
  * The benchmark's test bed: the Flow Service emulator with injected latency, Pulumi's real dynamic-provider host
  * loaded with the serialized BaseConnection provider (set up exactly like the provider tests), and the workload.
  */
-import { startEmulator, type Emulator, type RecordedRequest } from "../../tests/emulator";
-import { ProviderHost, serializeProvider, type PropertyBag } from "../../tests/harness/provider-host";
+import { startEmulator, type Emulator, type RecordedRequest } from "../../emulator";
+import { ProviderHost, serializeProvider, type PropertyBag } from "../../harness/provider-host";
 import { aepConfig, allVariants, cleanEnv, inputsFor, stopRig, urnOf, type Rig } from "../../tests/provider/support";
 import { serializedBaseConnectionProvider } from "../../provider/serialized-provider";
 import { pidListeningOn } from "./measure";

@@ -1,5 +1,5 @@
 /**
- * State cost: `up` of a program with N base connections through the test engine (tests/harness/test-engine.ts:
+ * State cost: `up` of a program with N base connections through the test engine (harness/test-engine.ts:
  * the SDK's program runner, the real dynamic-provider host, a JSON state file with secrets as ciphertext), then the
  * size of what it stored per connection — both `__provider` copies (inputs and outputs) included.
  */
@@ -7,8 +7,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator } from "../../tests/emulator";
-import { TestEngine, type ResourceState } from "../../tests/harness/test-engine";
+import { startEmulator } from "../../emulator";
+import { TestEngine, type ResourceState } from "../../harness/test-engine";
 import { aepConfig, allVariants } from "../../tests/provider/support";
 
 const PROGRAM_DIR = path.join(__dirname, "state-program");

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
-import { shellQuote } from "./main";
+import { shellQuote } from "../../emulator/main";
 import { AEP_SCOPE, BASE_PATH, formBody, http, sqlServerBody } from "./support";
 
 const repoRoot = path.resolve(__dirname, "../..");
@@ -20,7 +20,7 @@ interface RunningCli {
 }
 
 function startCli(args: string[]): Promise<RunningCli> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "tests/emulator/main.ts", ...args], {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/main.ts", ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -56,7 +56,7 @@ function startCli(args: string[]): Promise<RunningCli> {
   });
 }
 
-describe("emulator CLI (tests/emulator/main.ts)", function () {
+describe("emulator CLI (emulator/main.ts)", function () {
   this.timeout(60_000);
   const started: ChildProcess[] = [];
 
@@ -105,7 +105,7 @@ describe("emulator CLI (tests/emulator/main.ts)", function () {
     cli.child.kill("SIGTERM");
     assert.equal(await cli.exit, 0);
 
-    const bad = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "tests/emulator/main.ts", "--nope"], { cwd: repoRoot, stdio: "ignore" });
+    const bad = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/main.ts", "--nope"], { cwd: repoRoot, stdio: "ignore" });
     started.push(bad);
     const code = await new Promise<number | null>((resolve) => bad.once("exit", resolve));
     assert.equal(code, 2);

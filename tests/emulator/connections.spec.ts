@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { seedBody } from "../fixtures/seed-requests";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { ETAG_SHAPE, FlowApi, UUID_V4, detailedMessage, flowCode, sqlServerBody } from "./support";
 
 const SYNAPSE = "a49bcc7d-8038-43af-b1e4-5a7a089a7d79";

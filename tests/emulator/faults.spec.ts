@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Agent } from "undici";
 import { seedBody } from "../fixtures/seed-requests";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { AEP_SCOPE, BASE_PATH, FlowApi, flowCode, http, requestToken, sqlServerBody } from "./support";
 
 describe("emulator fault injection", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { BASE_PATH, FlowApi, flowCode, http, sqlServerBody } from "./support";
 
 describe("emulated gateway and Flow Service request checks", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator, type EmulatorClientCredentials } from "./index";
+import { startEmulator, type Emulator, type EmulatorClientCredentials } from "../../emulator/index";
 import { AEP_SCOPE, FlowApi, fetchToken, http, requestToken } from "./support";
 
 describe("emulated IMS token endpoint", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { seedBody } from "../fixtures/seed-requests";
-import { startEmulator, type Emulator, type EmulatorClientCredentials } from "./index";
+import { startEmulator, type Emulator, type EmulatorClientCredentials } from "../../emulator/index";
 import { FlowApi, flowCode, type HttpResult, sqlServerBody } from "./support";
 
 const SQL_SERVER = "1f372ff9-38a4-4492-96f5-b9a4e4bd00ec";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { seedBody } from "../fixtures/seed-requests";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { ETAG_SHAPE, FlowApi, detailedMessage, flowCode } from "./support";
 
 describe("emulated PATCH /connections/{id}", () => {

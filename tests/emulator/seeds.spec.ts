@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { SEED_REQUESTS, fillSeedHeaders, seedBody, type SeedRequest } from "../fixtures/seed-requests";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 import { BASE_PATH, ETAG_SHAPE, FlowApi, UUID_V4, detailedMessage, fetchToken, flowCode, http } from "./support";
 
 const repoRoot = path.resolve(__dirname, "../..");

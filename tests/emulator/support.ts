@@ -3,7 +3,7 @@
  * not the other way round).
  */
 import { request, type Dispatcher } from "undici";
-import type { Emulator, EmulatorClientCredentials } from "./index";
+import type { Emulator, EmulatorClientCredentials } from "../../emulator/index";
 import { seedBody, type SeedRequestBody } from "../fixtures/seed-requests";
 
 export const BASE_PATH = "/data/foundation/flowservice";

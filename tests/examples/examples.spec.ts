@@ -6,10 +6,10 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../emulator";
-import { isEncryptedSecret } from "../harness/state";
-import { TestEngine, type EngineResult, type StepOp } from "../harness/test-engine";
-import { azureInvokes, azureResourceOutputs, mockSecrets, tenantId } from "./azure-mocks";
+import { startEmulator, type Emulator } from "../../emulator";
+import { isEncryptedSecret } from "../../harness/state";
+import { TestEngine, type EngineResult, type StepOp } from "../../harness/test-engine";
+import { azureInvokes, azureResourceOutputs, mockSecrets, tenantId } from "../../harness/azure-mocks";
 
 const examplesDir = path.resolve(__dirname, "..", "..", "examples");
 const CONNECTION = "pulumi-nodejs:dynamic/aep:BaseConnection";

@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { tenantId } from "./azure-mocks";
+import { tenantId } from "../../harness/azure-mocks";
 
 interface Registered {
   type: string;

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { azureInvokes, azureResourceOutputs } from "./azure-mocks";
+import { azureInvokes, azureResourceOutputs } from "../../harness/azure-mocks";
 
 interface Registered {
   type: string;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FlowServiceClient, ImsError, clearTokenCache } from "../../provider/flow-service";
 import { TOKEN_REFRESH_MARGIN_MS } from "../../provider/flow-service/ims";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { FAST_RETRY, flowRequests, flowServiceError, settingsFor, sqlServerConnection } from "./harness";
 
 const DEFAULT_SCOPES = "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext";

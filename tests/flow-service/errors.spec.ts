@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { FlowServiceClient } from "../../provider/flow-service";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { FAST_RETRY, SQL_SERVER_SPEC_ID, flowRequests, flowServiceError, settingsFor, sqlServerConnection } from "./harness";
 
 describe("flow-service errors against the emulator", () => {

@@ -12,7 +12,7 @@ import {
   type FlowServiceSettings,
   type NewConnection,
 } from "../../provider/flow-service";
-import { startEmulator, type Emulator, type EmulatorOptions, type RecordedRequest } from "../emulator";
+import { startEmulator, type Emulator, type EmulatorOptions, type RecordedRequest } from "../../emulator";
 
 /** Fast retries so tests exercise the policy without waiting for production delays. */
 export const FAST_RETRY = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 40, maxElapsedMs: 10_000 };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FlowServiceClient } from "../../provider/flow-service";
 import { sharedAgent } from "../../provider/flow-service/http";
-import type { Emulator } from "../emulator";
+import type { Emulator } from "../../emulator";
 import {
   ADLS_SPEC_ID,
   FAST_RETRY,

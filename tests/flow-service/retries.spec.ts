@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Dispatcher } from "undici";
 import { FlowServiceClient, type FlowServiceClientOptions } from "../../provider/flow-service";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import {
   FAST_RETRY,
   flowRequests,

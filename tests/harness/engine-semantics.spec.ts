@@ -2,11 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { deletionOrder } from "./deletion";
-import { isDynamicType, makeUrn } from "./engine-model";
-import { locateProgram } from "./program-runner";
-import { annotateSecrets, makeSecret, revealSecrets, unwrapSecrets, type PropertyBag } from "./property-values";
-import { decryptSecrets, encryptSecrets, isEncryptedSecret, type ResourceState } from "./state";
+import { deletionOrder } from "../../harness/deletion";
+import { isDynamicType, makeUrn } from "../../harness/engine-model";
+import { locateProgram } from "../../harness/program-runner";
+import { annotateSecrets, makeSecret, revealSecrets, unwrapSecrets, type PropertyBag } from "../../harness/property-values";
+import { decryptSecrets, encryptSecrets, isEncryptedSecret, type ResourceState } from "../../harness/state";
 
 describe("test engine semantics (pure helpers)", () => {
   describe("annotateSecrets (the engine's re-marking of outputs)", () => {

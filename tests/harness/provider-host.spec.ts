@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { fileProvider } from "./fixtures/file-provider";
-import { HostCallError, ProviderHost, providerKey, serializeProvider, unknown, type PropertyBag } from "./provider-host";
+import { HostCallError, ProviderHost, providerKey, serializeProvider, unknown, type PropertyBag } from "../../harness/provider-host";
 
 const urnOf = (name: string) => `urn:pulumi:dev::dynh::pulumi-nodejs:dynamic/files:ManagedFile::${name}`;
 const token = "tok-Zq81-very-secret";

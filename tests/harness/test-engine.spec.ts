@@ -3,9 +3,10 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { harnessFixturesDir, TestEngine, unknown, type ConfigJson, type EngineResult, type TestEngineOptions } from "./test-engine";
-import { isEncryptedSecret } from "./state";
+import { TestEngine, unknown, type ConfigJson, type EngineResult, type TestEngineOptions } from "../../harness/test-engine";
+import { isEncryptedSecret } from "../../harness/state";
 
+const harnessFixturesDir = path.join(__dirname, "fixtures");
 const programDir = path.join(harnessFixturesDir, "program");
 const fileType = "pulumi-nodejs:dynamic/files:ManagedFile";
 const stackUrn = "urn:pulumi:dev::dynh::pulumi:pulumi:Stack::dynh-dev";

@@ -3,7 +3,7 @@
  * (Configure, Check, Diff, Create, Read, Update, Delete with the serialized `__provider`), against the emulator.
  */
 import { strict as assert } from "node:assert";
-import { HostCallError, unknown, type PropertyBag } from "../harness/provider-host";
+import { HostCallError, unknown, type PropertyBag } from "../../harness/provider-host";
 import { allVariants, inputsFor, scannableResponses, secretValues, startRig, stopRig, urnOf, type Rig, type Variant } from "./support";
 
 const variants = allVariants();

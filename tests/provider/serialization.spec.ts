@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { HostCallError, ProviderHost, serializeProvider } from "../harness/provider-host";
+import { HostCallError, ProviderHost, serializeProvider } from "../../harness/provider-host";
 import { cleanEnv, urnOf } from "./support";
 import { IMPLEMENTATION_MODULE, serializedBaseConnectionProvider } from "../../provider/serialized-provider";
 

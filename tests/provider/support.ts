@@ -2,8 +2,8 @@
  * Shared set-up for the provider tests: a Flow Service emulator plus Pulumi's real dynamic-provider host,
  * loaded with the serialized BaseConnection provider and configured the way the engine configures it.
  */
-import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
-import { ProviderHost, serializeProvider, type HostResponseRecord, type PropertyBag } from "../harness/provider-host";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
+import { ProviderHost, serializeProvider, type HostResponseRecord, type PropertyBag } from "../../harness/provider-host";
 import { serializedBaseConnectionProvider } from "../../provider/serialized-provider";
 import { SECRET_OUTPUT } from "../../provider/state";
 import { sourceFixtures } from "../fixtures/sources";

@@ -11,7 +11,7 @@
  *   section); the error is clear, AEP holds the old or the new state as a whole, and the same call made again (what
  *   the next `pulumi up` does with the state the engine kept) succeeds with the declared state.
  */
-import type { FaultSpec } from "../emulator";
+import type { FaultSpec } from "../../emulator";
 
 export type Operation = "create" | "adopt" | "read" | "update" | "delete";
 export const operations: readonly Operation[] = ["create", "adopt", "read", "update", "delete"];

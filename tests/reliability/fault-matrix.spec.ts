@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { sources } from "../../provider/sources";
-import { HostCallError, type PropertyBag } from "../harness/provider-host";
+import { HostCallError, type PropertyBag } from "../../harness/provider-host";
 import { allVariants, inputsFor, secretValues, urnOf, type Variant } from "../provider/support";
 import { faultCases, operations, type FaultCase, type Operation, type Outcome, type Targets } from "./fault-cases";
 import { bearerTokens, startReliabilityRig, stopReliabilityRig, storeContent, waitFor, type ConnectionContent, type ReliabilityRig } from "./rig";

@@ -7,7 +7,7 @@
  */
 import { sources } from "../../provider/sources";
 import { LIMITS } from "../../provider/sources/formats";
-import { unknown, type PropertyBag } from "../harness/provider-host";
+import { unknown, type PropertyBag } from "../../harness/provider-host";
 import { inputsFor, type Variant } from "../provider/support";
 
 export interface MalformedCase {

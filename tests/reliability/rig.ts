@@ -3,8 +3,8 @@
  * dynamic-provider hosts, configured like the engine configures them, with short transport settings so that
  * timeouts and retries stay fast (see `transportOptionsFromEnv` in provider/implementation.ts).
  */
-import { startEmulator, type Emulator, type EmulatorOptions, type StoredConnection } from "../emulator";
-import { ProviderHost, serializeProvider } from "../harness/provider-host";
+import { startEmulator, type Emulator, type EmulatorOptions, type StoredConnection } from "../../emulator";
+import { ProviderHost, serializeProvider } from "../../harness/provider-host";
 import { serializedBaseConnectionProvider } from "../../provider/serialized-provider";
 import { aepConfig, cleanEnv } from "../provider/support";
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { FlowServiceConfigError, resolveSettings } from "../../provider/flow-service";
-import { HostCallError, repositoryRoot } from "../harness/provider-host";
+import { HostCallError, repositoryRoot } from "../../harness/provider-host";
 import { allVariants, inputsFor, scannableResponses, urnOf, type Variant } from "../provider/support";
 import { bearerTokens, startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "./rig";
 import { findSecrets, findSecretsInFiles, listFiles, type Secret } from "./scan";

@@ -4,7 +4,7 @@
  * exactly. The full-size run is `npm run soak`.
  */
 import { strict as assert } from "node:assert";
-import { formatSoakReport, runSoak, type SoakReport } from "./soak";
+import { formatSoakReport, runSoak, type SoakReport } from "../../scripts/soak/soak";
 
 describe("soak (small): concurrent operations under random faults leave AEP consistent", function () {
   this.timeout(120_000);

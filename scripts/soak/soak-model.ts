@@ -4,9 +4,9 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { sources } from "../../provider/sources";
-import type { Emulator, RecordedRequest, StoredConnection } from "../emulator";
-import type { PropertyBag } from "../harness/provider-host";
-import type { Variant } from "../provider/support";
+import type { Emulator, RecordedRequest, StoredConnection } from "../../emulator";
+import type { PropertyBag } from "../../harness/provider-host";
+import type { Variant } from "../../tests/provider/support";
 
 /** One logical resource of the soak (one `BaseConnection` in a program). */
 export interface SoakResource {

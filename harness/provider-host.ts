@@ -22,7 +22,7 @@ export { type PropertyBag } from "./property-values";
 export const unknown: string = unknownSentinel;
 
 /** Repository root (/work/main), computed from this file's location. */
-export const repositoryRoot: string = path.resolve(__dirname, "..", "..");
+export const repositoryRoot: string = path.resolve(__dirname, "..");
 
 /** Reserved property carrying the serialized provider code in every dynamic resource's property bags. */
 export const providerKey = "__provider";

@@ -334,6 +334,3 @@ export class TestEngine {
 function step(op: Step["op"], resource: ResourceState): Step {
   return { op, urn: resource.urn, type: resource.type, name: urnName(resource.urn) };
 }
-
-/** Absolute path of the harness fixtures directory (for tests). */
-export const harnessFixturesDir: string = path.join(__dirname, "fixtures");

@@ -8,7 +8,7 @@
  * request and the others of that method only report whether they were chosen. The method filter runs before the
  * route test, so each gate sees exactly the requests of its method. IMS requests are never faulted.
  */
-import type { Emulator, FaultSpec } from "../emulator";
+import type { Emulator, FaultSpec } from "../../emulator";
 
 /** Transient faults of the soak mix, as labels (the summary counts them by label). */
 export type SoakFaultKind =

@@ -5,7 +5,7 @@
  * mark them secret.
  */
 import { createHash } from "node:crypto";
-import { makeSecret } from "../harness/property-values";
+import { makeSecret } from "./property-values";
 
 function hex(seed: string, length: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, length);
