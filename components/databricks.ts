@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgumentError } from "./connection-string";
-import { SourceConnection, type ConnectionCommonArgs, type SourceAuth } from "./source-connection";
+import { databricks, normalizeWorkspaceUrl } from "../provider/sources/databricks";
+import type { ArgumentChecks } from "./arguments";
+import { BaseConnectionComponent, type ConnectionCommonArgs } from "./base-connection-component";
 
 /** Arguments of a {@link DatabricksConnection}. */
 export interface DatabricksConnectionArgs extends ConnectionCommonArgs {
@@ -19,40 +20,35 @@ export interface DatabricksConnectionArgs extends ConnectionCommonArgs {
   catalog?: pulumi.Input<string>;
 }
 
-/** The workspace URL in the form Adobe expects: `https://<host>`, no path, no trailing `/`. */
-export function databricksDomain(workspaceUrl: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(workspaceUrl) ? workspaceUrl : `https://${workspaceUrl}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new ConnectionArgumentError("workspaceUrl", `expected a workspace URL such as https://adb-1234567890123456.7.azuredatabricks.net; got "${workspaceUrl}"`);
-  }
-  if (url.protocol !== "https:" || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
-    throw new ConnectionArgumentError("workspaceUrl", `expected https://<workspace host> with no path; got "${workspaceUrl}"`);
-  }
-  return `https://${url.host}`;
-}
+const ARGUMENTS = ["workspaceUrl", "clusterId", "accessToken", "database", "catalog"] as const;
+const auth = databricks.auth["Access Token Authentication"];
 
 /**
  * An AEP base connection to Azure Databricks (connection spec `e9d7ec6b-0873-4e57-ad21-b3a7c65e310b`, beta).
  * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/databricks
  */
-export class DatabricksConnection extends SourceConnection {
+export class DatabricksConnection extends BaseConnectionComponent<"databricks", DatabricksConnectionArgs> {
   constructor(name: string, args: DatabricksConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aep:azure:DatabricksConnection", name, "databricks", args, databricksAuth(args), opts);
+    super(
+      { type: "aep:azure:DatabricksConnection", className: "DatabricksConnection", source: "databricks", arguments: ARGUMENTS, auth: databricksAuth },
+      name,
+      args,
+      opts,
+    );
   }
 }
 
-function databricksAuth(args: DatabricksConnectionArgs): SourceAuth {
-  const params: SourceAuth["params"] = {
-    domain: pulumi.output(args.workspaceUrl).apply(databricksDomain),
-    clusterId: args.clusterId,
-    accessToken: args.accessToken,
-    database: args.database,
+function databricksAuth(args: DatabricksConnectionArgs, checks: ArgumentChecks) {
+  const { shape } = auth.params;
+  const domain = pulumi.output(args.workspaceUrl).apply((value) => (typeof value === "string" ? normalizeWorkspaceUrl(value) : value));
+  return {
+    specName: auth.specName,
+    params: {
+      domain: checks.value<string>("workspaceUrl", domain, shape.domain),
+      clusterId: checks.value<string>("clusterId", args.clusterId, shape.clusterId),
+      accessToken: checks.value<string>("accessToken", args.accessToken, shape.accessToken),
+      database: checks.value<string>("database", args.database, shape.database),
+      ...(args.catalog !== undefined ? { catalog: checks.value<string>("catalog", args.catalog, shape.catalog) } : {}),
+    },
   };
-  if (args.catalog !== undefined) {
-    params["catalog"] = args.catalog;
-  }
-  return { specName: "Access Token Authentication", params };
 }

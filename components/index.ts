@@ -1,18 +1,13 @@
-export { AdlsGen2Connection, adlsGen2Url, type AdlsGen2ConnectionArgs } from "./adls-gen2";
-export { ConnectionArgumentError } from "./connection-string";
-export { DatabricksConnection, databricksDomain, type DatabricksConnectionArgs } from "./databricks";
-export { SourceConnection, type ConnectionCommonArgs } from "./source-connection";
-export { SqlServerConnection, sqlServerConnectionString, type SqlServerConnectionArgs, type SqlServerLoginArgs } from "./sql-server";
+export { AdlsGen2Connection, type AdlsGen2AccountArgs, type AdlsGen2ConnectionArgs, type AdlsGen2ServicePrincipalArgs } from "./adls-gen2";
+export { BaseConnectionComponent, type ConnectionCommonArgs, type Exclusive } from "./base-connection-component";
+export { DatabricksConnection, type DatabricksConnectionArgs } from "./databricks";
+export { SqlServerConnection, type SqlServerAuthArgs, type SqlServerConnectionArgs, type SqlServerLoginArgs } from "./sql-server";
 export {
   SynapseConnection,
-  synapseConnectionString,
+  type SynapseAuthArgs,
   type SynapseConnectionArgs,
   type SynapseServicePrincipalArgs,
   type SynapseSqlLoginArgs,
 } from "./synapse";
-export {
-  TableStorageConnection,
-  tableStorageConnectionString,
-  type TableStorageAccountKeyArgs,
-  type TableStorageConnectionArgs,
-} from "./table-storage";
+export { TableStorageConnection, type TableStorageAccountKeyArgs, type TableStorageAuthArgs, type TableStorageConnectionArgs } from "./table-storage";
+export { adlsGen2Url, databricksDomain, sqlServerConnectionString, synapseConnectionString, tableStorageConnectionString } from "./builders";

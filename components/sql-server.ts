@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { adoNetConnectionString, ConnectionArgumentError, hostName, port } from "./connection-string";
-import { chooseMode, SourceConnection, type ConnectionCommonArgs, type SourceAuth } from "./source-connection";
+import { sqlServer, sqlServerConnectionString, sqlServerLoginParts } from "../provider/sources/sql-server";
+import type { ArgumentChecks } from "./arguments";
+import { BaseConnectionComponent, type ConnectionCommonArgs, type Exclusive } from "./base-connection-component";
 
 /** SQL authentication to a Microsoft SQL Server (or Azure SQL) database. */
 export interface SqlServerLoginArgs {
@@ -18,59 +19,43 @@ export interface SqlServerLoginArgs {
   password: pulumi.Input<string>;
 }
 
-/** Arguments of a {@link SqlServerConnection}: exactly one of `sqlLogin`, `connectionString`. */
-export interface SqlServerConnectionArgs extends ConnectionCommonArgs {
+/** The ways to authenticate to SQL Server; a {@link SqlServerConnection} takes exactly one. */
+export interface SqlServerAuthArgs {
   /** SQL login; the component builds Adobe's connection string from it. */
-  sqlLogin?: pulumi.Input<SqlServerLoginArgs>;
+  sqlLogin: pulumi.Input<SqlServerLoginArgs>;
   /**
    * A complete connection string in Adobe's pattern (keys in this order, trailing `;`):
    * `Data Source={SERVER};Initial Catalog={DATABASE};Integrated Security=False;User ID={USER};Password={PASSWORD};`.
    * Stored as a secret.
    */
-  connectionString?: pulumi.Input<string>;
+  connectionString: pulumi.Input<string>;
 }
 
-/** Builds Adobe's SQL Server connection string (its documented key order and trailing `;`). */
-export function sqlServerConnectionString(login: pulumi.Unwrap<SqlServerLoginArgs>): string {
-  let dataSource = hostName("sqlLogin.server", login.server);
-  if (login.instance !== undefined) {
-    if (!/^[A-Za-z0-9_$#-]{1,16}$/.test(login.instance)) {
-      throw new ConnectionArgumentError(
-        "sqlLogin.instance",
-        `expected a SQL Server instance name (letters, digits, _ $ # -, at most 16 characters); got "${login.instance}"`,
-      );
-    }
-    dataSource += `\\${login.instance}`;
-  }
-  if (login.port !== undefined) {
-    dataSource += `,${port("sqlLogin.port", login.port)}`;
-  }
-  return adoNetConnectionString(
-    [
-      ["Data Source", dataSource, "sqlLogin.server"],
-      ["Initial Catalog", login.database, "sqlLogin.database"],
-      ["Integrated Security", "False", "Integrated Security"],
-      ["User ID", login.user, "sqlLogin.user"],
-      ["Password", login.password, "sqlLogin.password"],
-    ],
-    true,
-  );
-}
+/** Arguments of a {@link SqlServerConnection}: exactly one of `sqlLogin`, `connectionString`. */
+export type SqlServerConnectionArgs = ConnectionCommonArgs & Exclusive<SqlServerAuthArgs>;
+
+const MODES = ["sqlLogin", "connectionString"] as const;
+const auth = sqlServer.auth["Connection String Based Authentication"];
 
 /**
  * An AEP base connection to Microsoft SQL Server (connection spec `1f372ff9-38a4-4492-96f5-b9a4e4bd00ec`).
  * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/sql-server
  */
-export class SqlServerConnection extends SourceConnection {
+export class SqlServerConnection extends BaseConnectionComponent<"sql-server", SqlServerConnectionArgs> {
   constructor(name: string, args: SqlServerConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aep:azure:SqlServerConnection", name, "sql-server", args, sqlServerAuth(args), opts);
+    super(
+      { type: "aep:azure:SqlServerConnection", className: "SqlServerConnection", source: "sql-server", arguments: MODES, auth: sqlServerAuth },
+      name,
+      args,
+      opts,
+    );
   }
 }
 
-function sqlServerAuth(args: SqlServerConnectionArgs): SourceAuth {
+function sqlServerAuth(args: SqlServerConnectionArgs, checks: ArgumentChecks) {
   const connectionString =
-    chooseMode("SqlServerConnection", args, ["sqlLogin", "connectionString"] as const) === "sqlLogin"
-      ? pulumi.output(args.sqlLogin!).apply(sqlServerConnectionString)
-      : args.connectionString!;
-  return { specName: "Connection String Based Authentication", params: { connectionString } };
+    checks.exactlyOne(args, MODES) === "sqlLogin"
+      ? checks.group<pulumi.Unwrap<SqlServerLoginArgs>>("sqlLogin", args.sqlLogin!, sqlServerLoginParts).apply(sqlServerConnectionString)
+      : checks.value<string>("connectionString", args.connectionString, auth.params.shape.connectionString);
+  return { specName: auth.specName, params: { connectionString } };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { adoNetConnectionString, hostName, port } from "./connection-string";
-import { chooseMode, field, SourceConnection, type ConnectionCommonArgs, type SourceAuth } from "./source-connection";
+import { synapse, synapseConnectionString, synapseSqlLoginParts } from "../provider/sources/synapse";
+import { renamedShape, type ArgumentChecks } from "./arguments";
+import { BaseConnectionComponent, type ConnectionCommonArgs, type Exclusive } from "./base-connection-component";
 
 /** SQL authentication to a Synapse SQL endpoint. */
 export interface SynapseSqlLoginArgs {
@@ -16,79 +17,99 @@ export interface SynapseSqlLoginArgs {
   password: pulumi.Input<string>;
 }
 
-/** Service principal (Entra ID application) authentication to Synapse. */
+/** Service principal (Microsoft Entra application) authentication to Synapse. */
 export interface SynapseServicePrincipalArgs {
   /** Fully qualified SQL endpoint host, e.g. `myworkspace.sql.azuresynapse.net`. */
   server: pulumi.Input<string>;
   /** Database (dedicated SQL pool) name. */
   database: pulumi.Input<string>;
-  /** Entra ID tenant id (GUID). */
+  /** Microsoft Entra tenant id (GUID) or verified domain. */
   tenant: pulumi.Input<string>;
-  /** Application (client) id of the service principal. */
-  clientId: pulumi.Input<string>;
+  /** Application (client) id of the service principal, a GUID. */
+  servicePrincipalId: pulumi.Input<string>;
   /** Client secret of the service principal. Stored as a secret. */
-  clientSecret: pulumi.Input<string>;
+  servicePrincipalSecret: pulumi.Input<string>;
 }
 
-/** Arguments of a {@link SynapseConnection}: exactly one of `sqlLogin`, `connectionString`, `servicePrincipal`. */
-export interface SynapseConnectionArgs extends ConnectionCommonArgs {
+/** The ways to authenticate to Synapse; a {@link SynapseConnection} takes exactly one. */
+export interface SynapseAuthArgs {
   /** SQL login; the component builds Adobe's connection string from it. */
-  sqlLogin?: pulumi.Input<SynapseSqlLoginArgs>;
+  sqlLogin: pulumi.Input<SynapseSqlLoginArgs>;
   /**
    * A complete connection string in Adobe's pattern
    * `Server=tcp:{SERVER},1433;Database={DATABASE};User ID={USER};Password={PASSWORD};Trusted_Connection=False;Encrypt=True;Connection Timeout=30`.
    * Stored as a secret.
    */
-  connectionString?: pulumi.Input<string>;
+  connectionString: pulumi.Input<string>;
   /** Service principal; uses the `Service Principal Key Based Authentication` auth spec. */
-  servicePrincipal?: pulumi.Input<SynapseServicePrincipalArgs>;
+  servicePrincipal: pulumi.Input<SynapseServicePrincipalArgs>;
 }
 
-/** Builds Adobe's Synapse connection string, quoting values as ADO.NET requires. */
-export function synapseConnectionString(login: pulumi.Unwrap<SynapseSqlLoginArgs>): string {
-  return adoNetConnectionString(
-    [
-      ["Server", `tcp:${hostName("sqlLogin.server", login.server)},${port("sqlLogin.port", login.port ?? 1433)}`, "sqlLogin.server"],
-      ["Database", login.database, "sqlLogin.database"],
-      ["User ID", login.user, "sqlLogin.user"],
-      ["Password", login.password, "sqlLogin.password"],
-      ["Trusted_Connection", "False", "Trusted_Connection"],
-      ["Encrypt", "True", "Encrypt"],
-      ["Connection Timeout", "30", "Connection Timeout"],
-    ],
-    false,
-  );
-}
+/** Arguments of a {@link SynapseConnection}: exactly one of `sqlLogin`, `connectionString`, `servicePrincipal`. */
+export type SynapseConnectionArgs = ConnectionCommonArgs & Exclusive<SynapseAuthArgs>;
+
+const MODES = ["sqlLogin", "connectionString", "servicePrincipal"] as const;
+
+const connectionStringAuth = synapse.auth["Connection String Based Authentication"];
+const servicePrincipalAuth = synapse.auth["Service Principal Key Based Authentication"];
+
+/** The service principal's arguments, by the Adobe param each one becomes. */
+const SERVICE_PRINCIPAL_PARAMS = {
+  server: "server",
+  database: "database",
+  tenant: "tenant",
+  servicePrincipalId: "servicePrincipalId",
+  servicePrincipalSecret: "servicePrincipalKey",
+} as const;
 
 /**
  * An AEP base connection to Azure Synapse Analytics (connection spec `a49bcc7d-8038-43af-b1e4-5a7a089a7d79`).
  * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/synapse-analytics
  */
-export class SynapseConnection extends SourceConnection {
+export class SynapseConnection extends BaseConnectionComponent<"synapse", SynapseConnectionArgs> {
   constructor(name: string, args: SynapseConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aep:azure:SynapseConnection", name, "synapse", args, synapseAuth(args), opts);
+    super(
+      { type: "aep:azure:SynapseConnection", className: "SynapseConnection", source: "synapse", arguments: MODES, auth: synapseAuth },
+      name,
+      args,
+      opts,
+    );
   }
 }
 
-function synapseAuth(args: SynapseConnectionArgs): SourceAuth {
-  switch (chooseMode("SynapseConnection", args, ["sqlLogin", "connectionString", "servicePrincipal"] as const)) {
+function synapseAuth(args: SynapseConnectionArgs, checks: ArgumentChecks) {
+  switch (checks.exactlyOne(args, MODES)) {
     case "sqlLogin":
       return {
-        specName: "Connection String Based Authentication",
-        params: { connectionString: pulumi.output(args.sqlLogin!).apply(synapseConnectionString) },
+        specName: connectionStringAuth.specName,
+        params: {
+          connectionString: checks
+            .group<pulumi.Unwrap<SynapseSqlLoginArgs>>("sqlLogin", args.sqlLogin!, synapseSqlLoginParts)
+            .apply(synapseConnectionString),
+        },
       };
     case "connectionString":
-      return { specName: "Connection String Based Authentication", params: { connectionString: args.connectionString! } };
-    case "servicePrincipal": {
-      const principal = args.servicePrincipal!;
       return {
-        specName: "Service Principal Key Based Authentication",
+        specName: connectionStringAuth.specName,
         params: {
-          server: field(principal, "server"),
-          database: field(principal, "database"),
-          tenant: field(principal, "tenant"),
-          servicePrincipalId: field(principal, "clientId"),
-          servicePrincipalKey: field(principal, "clientSecret"),
+          connectionString: checks.value<string>("connectionString", args.connectionString, connectionStringAuth.params.shape.connectionString),
+        },
+      };
+    case "servicePrincipal": {
+      const principal = checks.group<pulumi.Unwrap<SynapseServicePrincipalArgs>>(
+        "servicePrincipal",
+        args.servicePrincipal!,
+        { shape: renamedShape(servicePrincipalAuth.params.shape, SERVICE_PRINCIPAL_PARAMS) },
+        { clientId: "servicePrincipalId", clientSecret: "servicePrincipalSecret" },
+      );
+      return {
+        specName: servicePrincipalAuth.specName,
+        params: {
+          server: principal.server,
+          database: principal.database,
+          tenant: principal.tenant,
+          servicePrincipalId: principal.servicePrincipalId,
+          servicePrincipalKey: principal.servicePrincipalSecret,
         },
       };
     }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgumentError, storageValue } from "./connection-string";
-import { chooseMode, SourceConnection, type ConnectionCommonArgs, type SourceAuth } from "./source-connection";
+import { tableStorage, tableStorageAccountKeyParts, tableStorageConnectionString } from "../provider/sources/table-storage";
+import type { ArgumentChecks } from "./arguments";
+import { BaseConnectionComponent, type ConnectionCommonArgs, type Exclusive } from "./base-connection-component";
 
 /** A storage account and one of its access keys. */
 export interface TableStorageAccountKeyArgs {
@@ -12,50 +13,41 @@ export interface TableStorageAccountKeyArgs {
   endpointSuffix?: pulumi.Input<string>;
 }
 
-/** Arguments of a {@link TableStorageConnection}: exactly one of `accountKey`, `connectionString`. */
-export interface TableStorageConnectionArgs extends ConnectionCommonArgs {
+/** The ways to authenticate to Table Storage; a {@link TableStorageConnection} takes exactly one. */
+export interface TableStorageAuthArgs {
   /** Account name and key; the component builds Adobe's connection string from them. */
-  accountKey?: pulumi.Input<TableStorageAccountKeyArgs>;
+  accountKey: pulumi.Input<TableStorageAccountKeyArgs>;
   /** A complete connection string `DefaultEndpointsProtocol=https;AccountName={NAME};AccountKey={KEY}`. Stored as a secret. */
-  connectionString?: pulumi.Input<string>;
+  connectionString: pulumi.Input<string>;
 }
 
-/** Builds `DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…[;EndpointSuffix=…]`. */
-export function tableStorageConnectionString(account: pulumi.Unwrap<TableStorageAccountKeyArgs>): string {
-  if (!/^[a-z0-9]{3,24}$/.test(account.accountName)) {
-    throw new ConnectionArgumentError(
-      "accountKey.accountName",
-      `expected a storage account name of 3-24 lowercase letters and digits; got "${account.accountName}"`,
-    );
-  }
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(account.accountKey)) {
-    throw new ConnectionArgumentError("accountKey.accountKey", "expected a base64 storage account key");
-  }
-  const parts = [
-    "DefaultEndpointsProtocol=https",
-    `AccountName=${storageValue("accountKey.accountName", account.accountName)}`,
-    `AccountKey=${storageValue("accountKey.accountKey", account.accountKey)}`,
-  ];
-  if (account.endpointSuffix !== undefined) {
-    parts.push(`EndpointSuffix=${storageValue("accountKey.endpointSuffix", account.endpointSuffix)}`);
-  }
-  return parts.join(";");
-}
+/** Arguments of a {@link TableStorageConnection}: exactly one of `accountKey`, `connectionString`. */
+export type TableStorageConnectionArgs = ConnectionCommonArgs & Exclusive<TableStorageAuthArgs>;
+
+const MODES = ["accountKey", "connectionString"] as const;
+const auth = tableStorage.auth["Connection String Based Authentication"];
 
 /**
  * An AEP base connection to Azure Table Storage (connection spec `ecde33f2-c56f-46cc-bdea-ad151c16cd69`, beta).
  * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/ats
  */
-export class TableStorageConnection extends SourceConnection {
+export class TableStorageConnection extends BaseConnectionComponent<"table-storage", TableStorageConnectionArgs> {
   constructor(name: string, args: TableStorageConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aep:azure:TableStorageConnection", name, "table-storage", args, tableStorageAuth(args), opts);
+    super(
+      { type: "aep:azure:TableStorageConnection", className: "TableStorageConnection", source: "table-storage", arguments: MODES, auth: tableStorageAuth },
+      name,
+      args,
+      opts,
+    );
   }
 }
 
-function tableStorageAuth(args: TableStorageConnectionArgs): SourceAuth {
+function tableStorageAuth(args: TableStorageConnectionArgs, checks: ArgumentChecks) {
   const connectionString =
-    chooseMode("TableStorageConnection", args, ["accountKey", "connectionString"] as const) === "accountKey"
-      ? pulumi.output(args.accountKey!).apply(tableStorageConnectionString)
-      : args.connectionString!;
-  return { specName: "Connection String Based Authentication", params: { connectionString } };
+    checks.exactlyOne(args, MODES) === "accountKey"
+      ? checks
+          .group<pulumi.Unwrap<TableStorageAccountKeyArgs>>("accountKey", args.accountKey!, tableStorageAccountKeyParts)
+          .apply(tableStorageConnectionString)
+      : checks.value<string>("connectionString", args.connectionString, auth.params.shape.connectionString);
+  return { specName: auth.specName, params: { connectionString } };
 }

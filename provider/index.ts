@@ -1,13 +1,24 @@
-export { BaseConnection, type BaseConnectionArgs, type BaseConnectionAuthArgs } from "./base-connection";
-export type { BaseConnectionOutputs } from "./state";
+export { BaseConnection, type BaseConnectionArgs, type BaseConnectionAuthArgs } from "./base-connection/resource";
+export type { BaseConnectionOutputs } from "./base-connection/outputs";
+export { validateBaseConnectionInputs } from "./base-connection/inputs";
+export type { CheckFailure } from "./shared/check";
+export { ArgumentError, IncompleteWriteError, InvalidInputsError } from "./shared/errors";
 export * from "./sources";
-export { validateBaseConnectionInputs, type CheckFailure } from "./validation";
 export {
-    FlowServiceClient,
-    FlowServiceConfigError,
-    FlowServiceError,
-    ImsError,
-    resolveSettings,
-    type Connection,
-    type FlowServiceSettings,
+  AepError,
+  AmbiguousCreateError,
+  ERROR_CODES,
+  FlowServiceClient,
+  FlowServiceError,
+  ImsError,
+  InUseError,
+  NoResponseError,
+  NotFoundError,
+  resolveSettings,
+  SettingsError,
+  StaleEtagError,
+  UnparseableResponseError,
+  type AepErrorCode,
+  type Connection,
+  type FlowServiceSettings,
 } from "./flow-service";

@@ -90,8 +90,8 @@ const warehouseSp = new SynapseConnection("warehouse-sp", {
     server: synapseSqlEndpoint,
     database: salesPool.name,
     tenant: client.tenantId,
-    clientId: reader.clientId,
-    clientSecret: readerSecret.value,
+    servicePrincipalId: reader.clientId,
+    servicePrincipalSecret: readerSecret.value,
   },
 });
 const orders = new SqlServerConnection("orders", {
@@ -102,8 +102,8 @@ const lakeConnection = new AdlsGen2Connection("lake", {
   displayName: `${prefix} data lake`,
   url: lake.primaryEndpoints.dfs,
   tenant: client.tenantId,
-  clientId: reader.clientId,
-  clientSecret: readerSecret.value,
+  servicePrincipalId: reader.clientId,
+  servicePrincipalSecret: readerSecret.value,
 });
 const tables = new TableStorageConnection("tables", {
   displayName: `${prefix} tables`,

@@ -9,8 +9,8 @@ const lake = new AdlsGen2Connection("quickstart-lake", {
   description: "Created by the pulumi-aep-azure quickstart",
   accountName: config.require("storageAccountName"),
   tenant: config.require("tenantId"),
-  clientId: config.require("servicePrincipalId"),
-  clientSecret: config.requireSecret("servicePrincipalSecret"),
+  servicePrincipalId: config.require("servicePrincipalId"),
+  servicePrincipalSecret: config.requireSecret("servicePrincipalSecret"),
 });
 
 /** Use this id in your AEP dataflows. */

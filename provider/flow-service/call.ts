@@ -7,13 +7,14 @@
  * Everything else is handed back to the operation, which alone knows what an unknown outcome means for it.
  */
 import type { Dispatcher } from "undici";
-import { excerpt, FlowServiceError, type FlowServiceErrorInit } from "./errors";
+import { parseAdobeError } from "./adobe-errors";
+import { httpError, NoResponseError, NotFoundError, UnparseableResponseError, type FlowServiceError, type FlowServiceErrorInit } from "./errors";
 import { headerValue, sendOnce, TransportError, type HttpResponse, type Timeouts } from "./http";
 import { getAccessToken, invalidateAccessToken, type TokenRequest } from "./ims";
 import { parseRetryAfter, RETRYABLE_STATUSES, RetryBudget, sleep, type RetryPolicy } from "./retry";
 import type { FlowServiceSettings } from "./settings";
+import { excerpt } from "./redaction";
 import type { RequestOptions } from "./types";
-import { parseAdobeError } from "./wire";
 
 /** Path of the Flow Service API below the platform URL. */
 export const FLOW_SERVICE_BASE_PATH = "/data/foundation/flowservice";
@@ -153,29 +154,29 @@ export function failure(ctx: CallContext, spec: CallSpec, exchange: Exchange, no
     init.detail = transportError?.status === undefined ? reason : `${reason} after status ${transportError.status}`;
     if (note !== undefined) init.detail += `; ${note}`;
     if (transportError !== undefined) init.cause = transportError;
-    return new FlowServiceError(init);
+    return new NoResponseError(init);
   }
   const adobe = parseAdobeError(response.text, headerValue(response.headers, "x-request-id"));
   init.status = response.status;
-  if (adobe.code !== undefined) init.code = adobe.code;
+  if (adobe.code !== undefined) init.adobeCode = adobe.code;
   if (adobe.codeLabel !== undefined) init.codeLabel = adobe.codeLabel;
   const secrets = secretsOf(ctx, spec, exchange);
   if (adobe.requestId !== undefined) init.requestId = excerpt(adobe.requestId, secrets);
   const detail = adobe.text === undefined ? undefined : excerpt(adobe.text, secrets);
   const parts = [detail, note].filter((part): part is string => part !== undefined && part !== "");
   if (parts.length > 0) init.detail = parts.join("; ");
-  return new FlowServiceError(init);
+  return isResourceNotFound(response) ? new NotFoundError(init) : httpError(init);
 }
 
 /** The error for a success status whose body is not what the operation expects. */
-export function unparseable(spec: CallSpec, response: HttpResponse, problem: string): FlowServiceError {
+export function unparseable(spec: CallSpec, response: HttpResponse, problem: string): UnparseableResponseError {
   const init: FlowServiceErrorInit = { status: response.status, method: spec.method, path: spec.path };
   const requestId = headerValue(response.headers, "x-request-id");
   if (requestId !== undefined) init.requestId = requestId;
   const message =
     `${spec.method} ${spec.path}: status ${response.status} but the response body could not be parsed (${problem})` +
     (requestId === undefined ? "" : ` (request id ${requestId})`);
-  return new FlowServiceError(init, message);
+  return new UnparseableResponseError(init, message);
 }
 
 /** Flow Service codes of "sandbox not found": a 404 that says nothing about the resource itself. */

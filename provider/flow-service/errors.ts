@@ -1,82 +1,91 @@
 /**
- * The client's error types. HTTP failures of Flow Service are one {@link FlowServiceError}, IMS failures an
- * {@link ImsError}, bad configuration a {@link FlowServiceConfigError}. Messages are built from method, path, status,
- * Adobe's code, Adobe's text and the request id. Adobe's text can echo request content, so it is redacted before it
- * is surfaced; request headers never enter a message.
+ * Every error this library throws: one base class, {@link AepError}, and small subclasses, each with a stable
+ * `code` of ours (modelled on undici's `lib/core/errors.js`). Adobe's own code, when there is one, is a separate
+ * field, `adobeCode`. Callers branch on the class (`StaleEtagError.isInstance(e)`) or on `code`, never on message
+ * text or Adobe's numbers.
+ *
+ * Messages never contain a secret: server text is redacted before it reaches an error (see redaction.ts), and
+ * request headers and bodies never enter a message.
  */
 import { STATUS_CODES } from "node:http";
 
-const FLOW_SERVICE_ERROR = Symbol.for("pulumi-aep-azure.FlowServiceError");
-const IMS_ERROR = Symbol.for("pulumi-aep-azure.ImsError");
-const CONFIG_ERROR = Symbol.for("pulumi-aep-azure.FlowServiceConfigError");
+/** The `code` of each error class. Stable: a code is never reused for another meaning. */
+export const ERROR_CODES = {
+  base: "AEP_ERR",
+  settings: "AEP_ERR_SETTINGS",
+  ims: "AEP_ERR_IMS",
+  flowService: "AEP_ERR_FLOW_SERVICE",
+  noResponse: "AEP_ERR_NO_RESPONSE",
+  unparseableResponse: "AEP_ERR_UNPARSEABLE_RESPONSE",
+  notFound: "AEP_ERR_NOT_FOUND",
+  staleEtag: "AEP_ERR_STALE_ETAG",
+  inUse: "AEP_ERR_IN_USE",
+  ambiguousCreate: "AEP_ERR_AMBIGUOUS_CREATE",
+  invalidInputs: "AEP_ERR_INVALID_INPUTS",
+  invalidArgument: "AEP_ERR_INVALID_ARGUMENT",
+  incompleteWrite: "AEP_ERR_INCOMPLETE_WRITE",
+} as const;
 
-/** Marks an instance non-enumerably, so `isInstance` works across copies without cluttering inspection. */
+/** One of {@link ERROR_CODES}. */
+export type AepErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/**
+ * Marks an instance with its class's brand, non-enumerably, so that `isInstance` works across duplicated copies of
+ * this module (two installed versions of the package in one program) where `instanceof` would not.
+ */
 function brand(target: object, key: symbol): void {
   Object.defineProperty(target, key, { value: true, enumerable: false });
 }
 
-/** Text that replaces a secret found in a server message. */
-export const REDACTED = "[REDACTED]";
-
-/** Secrets shorter than this are not searched for: replacing "abc" everywhere would only mangle text. */
-const MIN_SECRET_LENGTH = 4;
-
-/** Keys of connection-string segments whose values are secrets on their own (e.g. `Password=...;`). */
-const SECRET_SEGMENT_KEY = /(password|pwd|secret|key|token|signature|sig)$/i;
-
-/**
- * Every string worth redacting from a value: all nested string values, plus the values of secret-looking
- * `key=value` segments inside them, since a server may echo only a fragment of a connection string or SAS URL.
- */
-export function secretStringsOf(value: unknown): string[] {
-  const found: string[] = [];
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > 16) return;
-    if (typeof node === "string") {
-      found.push(node);
-      for (const segment of node.split(/[;&?]/)) {
-        const eq = segment.indexOf("=");
-        if (eq > 0 && SECRET_SEGMENT_KEY.test(segment.slice(0, eq).trim())) found.push(segment.slice(eq + 1).trim());
-      }
-    } else if (Array.isArray(node)) {
-      for (const item of node) visit(item, depth + 1);
-    } else if (node !== null && typeof node === "object") {
-      for (const item of Object.values(node)) visit(item, depth + 1);
-    }
-  };
-  visit(value, 0);
-  return found;
+function hasBrand(value: unknown, key: symbol): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[key] === true;
 }
 
-/**
- * Replaces every occurrence of each secret (also in its JSON-escaped and URL-encoded forms) with {@link REDACTED}.
- * Longer secrets go first so a secret containing another one is removed whole.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < MIN_SECRET_LENGTH) continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
+const BRANDS = {
+  base: Symbol.for("pulumi-aep-azure.AepError"),
+  settings: Symbol.for("pulumi-aep-azure.SettingsError"),
+  ims: Symbol.for("pulumi-aep-azure.ImsError"),
+  flowService: Symbol.for("pulumi-aep-azure.FlowServiceError"),
+  noResponse: Symbol.for("pulumi-aep-azure.NoResponseError"),
+  unparseableResponse: Symbol.for("pulumi-aep-azure.UnparseableResponseError"),
+  notFound: Symbol.for("pulumi-aep-azure.NotFoundError"),
+  staleEtag: Symbol.for("pulumi-aep-azure.StaleEtagError"),
+  inUse: Symbol.for("pulumi-aep-azure.InUseError"),
+  ambiguousCreate: Symbol.for("pulumi-aep-azure.AmbiguousCreateError"),
+} as const;
+
+/** Base class of every error of this library. `code` is one of {@link ERROR_CODES}. */
+export class AepError extends Error {
+  override readonly name: string = "AepError";
+  readonly code: AepErrorCode;
+
+  constructor(message: string, code: AepErrorCode = ERROR_CODES.base, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    brand(this, BRANDS.base);
   }
-  let result = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    if (form.length >= MIN_SECRET_LENGTH) result = result.split(form).join(REDACTED);
+
+  /** Brand check that also works across duplicated copies of this module. */
+  static isInstance(e: unknown): e is AepError {
+    return hasBrand(e, BRANDS.base);
   }
-  return result;
 }
 
-/** Longest server text surfaced in a message. */
-const MAX_EXCERPT = 500;
+/** Client settings are missing or invalid; raised before any network call. */
+export class SettingsError extends AepError {
+  override readonly name = "SettingsError";
+  /** Names of the missing settings, e.g. `["clientId", "orgId"]` (the message also names their env variables). */
+  readonly missing: readonly string[];
 
-/**
- * Server text made safe to show: secrets redacted first (a cut could otherwise leave part of one), then
- * whitespace flattened and the result shortened.
- */
-export function excerpt(text: string, secrets: readonly string[]): string {
-  const flat = redact(text, secrets).replace(/\s+/g, " ").trim();
-  return flat.length > MAX_EXCERPT ? `${flat.slice(0, MAX_EXCERPT)}…` : flat;
+  constructor(message: string, missing: readonly string[] = []) {
+    super(message, ERROR_CODES.settings);
+    brand(this, BRANDS.settings);
+    this.missing = missing;
+  }
+
+  static override isInstance(e: unknown): e is SettingsError {
+    return hasBrand(e, BRANDS.settings);
+  }
 }
 
 function statusLine(status: number): string {
@@ -84,97 +93,12 @@ function statusLine(status: number): string {
   return text === undefined ? String(status) : `${status} ${text}`;
 }
 
-/** What {@link FlowServiceError} is built from. `detail` must already be redacted. */
-export interface FlowServiceErrorInit {
-  /** HTTP status, 0 when no response arrived. */
-  status: number;
-  method: string;
-  /** Path relative to the Flow Service base, without query string. */
-  path: string;
-  /** Adobe's code: gateway `error_code` or the number of a FLOW-<code>-<status> type. */
-  code?: string;
-  /** How the code is shown in the message, e.g. `FLOW-1404` or `401013`. @default code */
-  codeLabel?: string;
-  /** Adobe's explanation, or why no response arrived. Already redacted. */
-  detail?: string;
-  requestId?: string;
-  /** Ids of connections that may be the result of a create whose outcome is unknown. */
-  candidateIds?: readonly string[];
-  cause?: unknown;
-}
-
-/**
- * A Flow Service call failed: an HTTP error status, no response at all (`status` 0: reset, timeout), or a
- * response that could not be parsed. The message stands on its own, e.g.
- * `PATCH /connections/<id> failed: 412 Precondition Failed [FLOW-1404] <Adobe text> (request id <id>)`,
- * and never contains a header value, token, client secret or auth param.
- */
-export class FlowServiceError extends Error {
-  override readonly name = "FlowServiceError" as const;
-  /** HTTP status; 0 when no response arrived (reset, refused, timeout). */
-  readonly status: number;
-  /** HTTP method of the failed request. */
-  readonly method: string;
-  /** Path relative to the Flow Service base, e.g. `/connections/<id>`; never a query string. */
-  readonly path: string;
-  /** Adobe code: gateway `error_code` (e.g. "401013") or FLOW code (e.g. "1404" from `FLOW-1404-412`). */
-  readonly code?: string;
-  /** Request id from `report.request-id` or the `x-request-id` response header. */
-  readonly requestId?: string;
-  /** For an ambiguous create: ids of the existing connections that may be the one created. */
-  readonly candidateIds?: readonly string[];
-
-  constructor(init: FlowServiceErrorInit, message?: string) {
-    super(message ?? FlowServiceError.format(init), init.cause === undefined ? undefined : { cause: init.cause });
-    brand(this, FLOW_SERVICE_ERROR);
-    this.status = init.status;
-    this.method = init.method;
-    this.path = init.path;
-    if (init.code !== undefined) this.code = init.code;
-    if (init.requestId !== undefined) this.requestId = init.requestId;
-    if (init.candidateIds !== undefined) this.candidateIds = init.candidateIds;
-  }
-
-  /** `<METHOD> <path> failed: <status> <reason> [<code>] <detail> (request id <id>)`. */
-  static format(init: FlowServiceErrorInit): string {
-    const parts = [`${init.method} ${init.path} failed:`, init.status === 0 ? "no response" : statusLine(init.status)];
-    const label = init.codeLabel ?? init.code;
-    if (label !== undefined) parts.push(`[${label}]`);
-    if (init.detail !== undefined && init.detail !== "") parts.push(init.status === 0 ? `(${init.detail})` : init.detail);
-    if (init.requestId !== undefined) parts.push(`(request id ${init.requestId})`);
-    return parts.join(" ");
-  }
-
-  /** Brand check that also works across duplicated copies of this module. */
-  static isInstance(e: unknown): e is FlowServiceError {
-    return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[FLOW_SERVICE_ERROR] === true;
-  }
-}
-
-/** Settings are missing or invalid. Raised before any network call. */
-export class FlowServiceConfigError extends Error {
-  override readonly name = "FlowServiceConfigError" as const;
-  /** Keys of the missing settings, e.g. `["clientId", "orgId"]` (the message also names their env variables). */
-  readonly missing: string[];
-
-  constructor(message: string, missing: string[] = []) {
-    super(message);
-    brand(this, CONFIG_ERROR);
-    this.missing = missing;
-  }
-
-  /** Brand check that also works across duplicated copies of this module. */
-  static isInstance(e: unknown): e is FlowServiceConfigError {
-    return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[CONFIG_ERROR] === true;
-  }
-}
-
 /** What {@link ImsError} is built from. `detail` must already be redacted. */
 export interface ImsErrorInit {
   /** HTTP status of the token endpoint, 0 when no response arrived. */
   status: number;
   /** OAuth `error`, e.g. `invalid_client`. */
-  code?: string;
+  adobeCode?: string;
   detail?: string;
   cause?: unknown;
 }
@@ -183,25 +107,178 @@ export interface ImsErrorInit {
  * Adobe IMS refused or failed to issue an access token, e.g.
  * `IMS token request failed: 400 Bad Request [invalid_client] <description>`. Never contains the client secret.
  */
-export class ImsError extends Error {
-  override readonly name = "ImsError" as const;
+export class ImsError extends AepError {
+  override readonly name = "ImsError";
   /** HTTP status of the token endpoint; 0 when no response arrived. */
   readonly status: number;
   /** OAuth error code, e.g. `invalid_client`, `invalid_scope`. */
-  readonly code?: string;
+  readonly adobeCode?: string;
 
   constructor(init: ImsErrorInit) {
     const parts = ["IMS token request failed:", init.status === 0 ? "no response" : statusLine(init.status)];
-    if (init.code !== undefined) parts.push(`[${init.code}]`);
+    if (init.adobeCode !== undefined) parts.push(`[${init.adobeCode}]`);
     if (init.detail !== undefined && init.detail !== "") parts.push(init.status === 0 ? `(${init.detail})` : init.detail);
-    super(parts.join(" "), init.cause === undefined ? undefined : { cause: init.cause });
-    brand(this, IMS_ERROR);
+    super(parts.join(" "), ERROR_CODES.ims, { cause: init.cause });
+    brand(this, BRANDS.ims);
     this.status = init.status;
-    if (init.code !== undefined) this.code = init.code;
+    if (init.adobeCode !== undefined) this.adobeCode = init.adobeCode;
   }
 
-  /** Brand check that also works across duplicated copies of this module. */
-  static isInstance(e: unknown): e is ImsError {
-    return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[IMS_ERROR] === true;
+  static override isInstance(e: unknown): e is ImsError {
+    return hasBrand(e, BRANDS.ims);
   }
+}
+
+/** What a {@link FlowServiceError} is built from. `detail` must already be redacted. */
+export interface FlowServiceErrorInit {
+  /** HTTP status, 0 when no response arrived. */
+  status: number;
+  method: string;
+  /** Path relative to the service's base, without query string. */
+  path: string;
+  /** Adobe's code: gateway `error_code` or the number of a FLOW-<code>-<status> type. */
+  adobeCode?: string;
+  /** How the code is shown in the message, e.g. `FLOW-1404` or `401013`. @default adobeCode */
+  codeLabel?: string;
+  /** Adobe's explanation, or why no response arrived. Already redacted. */
+  detail?: string;
+  requestId?: string;
+  cause?: unknown;
+}
+
+/**
+ * A call to an AEP service (Flow Service, Catalog, Data Prep) failed with an HTTP error status. Subclasses say
+ * more where callers act on it. The message stands on its own, e.g.
+ * `PATCH /connections/<id> failed: 412 Precondition Failed [FLOW-1404] <Adobe text> (request id <id>)`,
+ * and never contains a header value, token, client secret or auth param.
+ */
+export class FlowServiceError extends AepError {
+  override readonly name: string = "FlowServiceError";
+  /** HTTP status; 0 when no response arrived (reset, refused, timeout). */
+  readonly status: number;
+  /** HTTP method of the failed request. */
+  readonly method: string;
+  /** Path relative to the service's base, e.g. `/connections/<id>`; never a query string. */
+  readonly path: string;
+  /** Adobe's code: gateway `error_code` (e.g. "401013") or FLOW code (e.g. "1404" from `FLOW-1404-412`). */
+  readonly adobeCode?: string;
+  /** Request id from `report.request-id` or the `x-request-id` response header. */
+  readonly requestId?: string;
+
+  constructor(init: FlowServiceErrorInit, message?: string, code: AepErrorCode = ERROR_CODES.flowService) {
+    super(message ?? FlowServiceError.format(init), code, { cause: init.cause });
+    brand(this, BRANDS.flowService);
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    if (init.adobeCode !== undefined) this.adobeCode = init.adobeCode;
+    if (init.requestId !== undefined) this.requestId = init.requestId;
+  }
+
+  /** `<METHOD> <path> failed: <status> <reason> [<code>] <detail> (request id <id>)`. */
+  static format(init: FlowServiceErrorInit): string {
+    const parts = [`${init.method} ${init.path} failed:`, init.status === 0 ? "no response" : statusLine(init.status)];
+    const label = init.codeLabel ?? init.adobeCode;
+    if (label !== undefined) parts.push(`[${label}]`);
+    if (init.detail !== undefined && init.detail !== "") parts.push(init.status === 0 ? `(${init.detail})` : init.detail);
+    if (init.requestId !== undefined) parts.push(`(request id ${init.requestId})`);
+    return parts.join(" ");
+  }
+
+  static override isInstance(e: unknown): e is FlowServiceError {
+    return hasBrand(e, BRANDS.flowService);
+  }
+}
+
+/** No complete response arrived (reset, refused, timeout); `status` is 0. The request may have been processed. */
+export class NoResponseError extends FlowServiceError {
+  override readonly name = "NoResponseError";
+  constructor(init: FlowServiceErrorInit, message?: string) {
+    super(init, message, ERROR_CODES.noResponse);
+    brand(this, BRANDS.noResponse);
+  }
+  static override isInstance(e: unknown): e is NoResponseError {
+    return hasBrand(e, BRANDS.noResponse);
+  }
+}
+
+/** A success status whose body is not what the operation expects. */
+export class UnparseableResponseError extends FlowServiceError {
+  override readonly name = "UnparseableResponseError";
+  constructor(init: FlowServiceErrorInit, message?: string) {
+    super(init, message, ERROR_CODES.unparseableResponse);
+    brand(this, BRANDS.unparseableResponse);
+  }
+  static override isInstance(e: unknown): e is UnparseableResponseError {
+    return hasBrand(e, BRANDS.unparseableResponse);
+  }
+}
+
+/** The object addressed does not exist (a 404 about the object itself, not a wrong URL or sandbox). */
+export class NotFoundError extends FlowServiceError {
+  override readonly name = "NotFoundError";
+  constructor(init: FlowServiceErrorInit, message?: string) {
+    super(init, message, ERROR_CODES.notFound);
+    brand(this, BRANDS.notFound);
+  }
+  static override isInstance(e: unknown): e is NotFoundError {
+    return hasBrand(e, BRANDS.notFound);
+  }
+}
+
+/** `If-Match` named an etag that is no longer current (412, Flow Service FLOW-1404): someone changed the object. */
+export class StaleEtagError extends FlowServiceError {
+  override readonly name = "StaleEtagError";
+  constructor(init: FlowServiceErrorInit, message?: string) {
+    super(init, message, ERROR_CODES.staleEtag);
+    brand(this, BRANDS.staleEtag);
+  }
+  static override isInstance(e: unknown): e is StaleEtagError {
+    return hasBrand(e, BRANDS.staleEtag);
+  }
+}
+
+/** The object cannot be deleted while others use it (Flow Service FLOW-1418: a base connection used by dataflows). */
+export class InUseError extends FlowServiceError {
+  override readonly name = "InUseError";
+  constructor(init: FlowServiceErrorInit, message?: string) {
+    super(init, message, ERROR_CODES.inUse);
+    brand(this, BRANDS.inUse);
+  }
+  static override isInstance(e: unknown): e is InUseError {
+    return hasBrand(e, BRANDS.inUse);
+  }
+}
+
+/**
+ * A create whose outcome is unknown found several existing objects that may be the one it created, and created
+ * none. `candidateIds` lists them.
+ */
+export class AmbiguousCreateError extends FlowServiceError {
+  override readonly name = "AmbiguousCreateError";
+  /** Ids of the existing objects that may be the one created. */
+  readonly candidateIds: readonly string[];
+  constructor(init: FlowServiceErrorInit, candidateIds: readonly string[], message?: string) {
+    super(init, message, ERROR_CODES.ambiguousCreate);
+    brand(this, BRANDS.ambiguousCreate);
+    this.candidateIds = candidateIds;
+  }
+  static override isInstance(e: unknown): e is AmbiguousCreateError {
+    return hasBrand(e, BRANDS.ambiguousCreate);
+  }
+}
+
+/** Flow Service codes that refuse a delete because other objects still use the target. */
+const IN_USE_CODES: ReadonlySet<string> = new Set(["1418", "1447"]);
+
+/**
+ * The error for an HTTP error status, as the most specific class that fits: 412 → {@link StaleEtagError},
+ * FLOW-1418/1447 → {@link InUseError}, otherwise {@link FlowServiceError}. Not-found is decided by the caller,
+ * which alone knows whether a 404 means the object (see call.ts `isResourceNotFound`).
+ */
+export function httpError(init: FlowServiceErrorInit): FlowServiceError {
+  if (init.status === 0) return new NoResponseError(init);
+  if (init.status === 412) return new StaleEtagError(init);
+  if (init.adobeCode !== undefined && IN_USE_CODES.has(init.adobeCode)) return new InUseError(init);
+  return new FlowServiceError(init);
 }

@@ -7,10 +7,27 @@
  */
 import { createHash } from "node:crypto";
 import type { Dispatcher } from "undici";
-import { excerpt, ImsError } from "./errors";
+import { z } from "zod";
+import { parseImsError } from "./adobe-errors";
+import { ImsError } from "./errors";
 import { headerValue, sendOnce, TransportError, type HttpResponse, type Timeouts } from "./http";
+import { excerpt } from "./redaction";
 import { parseRetryAfter, RetryBudget, sleep, type RetryPolicy } from "./retry";
-import { parseImsError, parseToken } from "./wire";
+import { lenient, parseJson, type Parsed } from "./wire";
+
+const tokenSchema = z
+  .object({
+    access_token: z.string().min(1),
+    token_type: lenient(z.string()),
+    // Seconds for /ims/token/v3. A numeric string is tolerated; the JWT exchange's milliseconds are not expected here.
+    expires_in: z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().positive()),
+  })
+  .loose();
+
+/** IMS `POST /ims/token/v3` answers `{access_token, token_type, expires_in}` with `expires_in` in seconds. */
+export function parseToken(text: string): Parsed<{ accessToken: string; expiresInSeconds: number }> {
+  return parseJson(tokenSchema, text, (body) => ({ accessToken: body.access_token, expiresInSeconds: body.expires_in }));
+}
 
 /** A token is replaced this long before IMS says it expires. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -115,7 +132,7 @@ export function clearTokenCache(): void {
 function imsErrorFrom(response: HttpResponse, req: TokenRequest): ImsError {
   const parsed = parseImsError(response.text);
   const init: ConstructorParameters<typeof ImsError>[0] = { status: response.status };
-  if (parsed.code !== undefined) init.code = parsed.code;
+  if (parsed.code !== undefined) init.adobeCode = parsed.code;
   if (parsed.text !== undefined) init.detail = excerpt(parsed.text, [req.clientSecret]);
   return new ImsError(init);
 }

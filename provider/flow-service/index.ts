@@ -1,14 +1,36 @@
 /**
- * Flow Service client for AEP base connections: settings, the client, its data types and its errors.
+ * Flow Service client: settings, the client, its data types and its errors.
  * Depends only on undici, zod and node builtins (never on @pulumi/pulumi).
  */
 export { FlowServiceClient } from "./client";
-export type { CreatedConnection } from "./create";
-export { FlowServiceConfigError, FlowServiceError, ImsError } from "./errors";
+export type { CreatedConnection } from "./connections";
+export {
+  AepError,
+  AmbiguousCreateError,
+  ERROR_CODES,
+  FlowServiceError,
+  ImsError,
+  InUseError,
+  NoResponseError,
+  NotFoundError,
+  SettingsError,
+  StaleEtagError,
+  UnparseableResponseError,
+  type AepErrorCode,
+} from "./errors";
 export { closeSharedAgents } from "./http";
 export { clearTokenCache } from "./ims";
 export type { RetryOptions } from "./retry";
-export { DEFAULT_SETTINGS, resolveSettings, SETTINGS_ENV_VARS, type FlowServiceSettings } from "./settings";
+export {
+  resolveSettings,
+  settingValue,
+  SETTING_NAMES,
+  SETTINGS,
+  TRANSPORT_SETTINGS,
+  transportOptionsFromEnv,
+  type FlowServiceSettings,
+  type SettingSource,
+} from "./settings";
 export type {
   AuthSpec,
   Connection,
@@ -16,6 +38,7 @@ export type {
   FlowServiceClientOptions,
   JsonPatchOperation,
   ListConnectionsQuery,
+  ListQuery,
   NewConnection,
   RequestOptions,
 } from "./types";

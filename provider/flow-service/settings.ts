@@ -4,7 +4,8 @@
  * is reported at once so a user fixes their configuration in one pass.
  */
 import { isIP } from "node:net";
-import { FlowServiceConfigError } from "./errors";
+import { SettingsError } from "./errors";
+import type { FlowServiceClientOptions } from "./types";
 
 /** Resolved settings of a {@link FlowServiceClient}. */
 export interface FlowServiceSettings {
@@ -27,24 +28,30 @@ export interface FlowServiceSettings {
   imsUrl: string;
 }
 
-/** Default values of the optional settings. */
-export const DEFAULT_SETTINGS = {
-  sandboxName: "prod",
-  scopes: "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext",
-  platformUrl: "https://platform.adobe.io",
-  imsUrl: "https://ims-na1.adobelogin.com",
-} as const satisfies Partial<FlowServiceSettings>;
+/** How one setting is found: its environment variable and, for optional settings, its default. */
+export interface SettingSource {
+  /** Environment variable read when no explicit value is given. */
+  readonly env: string;
+  /** Value used when neither an explicit value nor the environment variable is set; absent for required settings. */
+  readonly default?: string;
+}
 
-/** Environment variable read for each setting. */
-export const SETTINGS_ENV_VARS = {
-  clientId: "AEP_CLIENT_ID",
-  clientSecret: "AEP_CLIENT_SECRET",
-  orgId: "AEP_ORG_ID",
-  sandboxName: "AEP_SANDBOX_NAME",
-  scopes: "AEP_SCOPES",
-  platformUrl: "AEP_PLATFORM_URL",
-  imsUrl: "AEP_IMS_URL",
-} as const satisfies Record<keyof FlowServiceSettings, string>;
+/**
+ * The one table of client settings. Explicit values win, then the environment variable, then the default. Stack
+ * config keys are derived from the names (`aep:<name>`, see provider/shared/settings.ts), never written again.
+ */
+export const SETTINGS = {
+  clientId: { env: "AEP_CLIENT_ID" },
+  clientSecret: { env: "AEP_CLIENT_SECRET" },
+  orgId: { env: "AEP_ORG_ID" },
+  sandboxName: { env: "AEP_SANDBOX_NAME", default: "prod" },
+  scopes: { env: "AEP_SCOPES", default: "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext" },
+  platformUrl: { env: "AEP_PLATFORM_URL", default: "https://platform.adobe.io" },
+  imsUrl: { env: "AEP_IMS_URL", default: "https://ims-na1.adobelogin.com" },
+} as const satisfies Record<keyof FlowServiceSettings, SettingSource>;
+
+/** Setting names, in table order. */
+export const SETTING_NAMES = Object.keys(SETTINGS) as (keyof FlowServiceSettings)[];
 
 const REQUIRED_KEYS = ["clientId", "clientSecret", "orgId"] as const;
 
@@ -57,7 +64,7 @@ interface Picked {
 function pick(key: keyof FlowServiceSettings, explicit: Partial<FlowServiceSettings>, env: NodeJS.ProcessEnv): Picked {
   const given = explicit[key];
   if (typeof given === "string" && given.trim() !== "") return { value: given.trim(), source: key };
-  const envName = SETTINGS_ENV_VARS[key];
+  const envName = SETTINGS[key].env;
   const fromEnv = env[envName];
   if (typeof fromEnv === "string" && fromEnv.trim() !== "") return { value: fromEnv.trim(), source: envName };
   return { value: undefined, source: key };
@@ -105,11 +112,11 @@ function checkBaseUrl(value: string, source: string): { url: string } | { proble
 
 /**
  * Resolves client settings. Explicit values win, else env `AEP_CLIENT_ID`, `AEP_CLIENT_SECRET`, `AEP_ORG_ID`,
- * `AEP_SANDBOX_NAME`, `AEP_SCOPES`, `AEP_PLATFORM_URL`, `AEP_IMS_URL`, else {@link DEFAULT_SETTINGS}.
+ * `AEP_SANDBOX_NAME`, `AEP_SCOPES`, `AEP_PLATFORM_URL`, `AEP_IMS_URL`, else the defaults of {@link SETTINGS}.
  * Empty or blank strings count as missing. Scopes are normalised to a comma list without spaces; URLs lose
  * trailing slashes.
  *
- * @throws FlowServiceConfigError naming every missing setting at once (`missing` holds the setting keys), and
+ * @throws SettingsError naming every missing setting at once (`missing` holds the setting keys), and
  *   every invalid URL: plain `http://` is refused unless the host is loopback (127.0.0.0/8, ::1, localhost).
  *   TLS verification is never disabled.
  */
@@ -129,12 +136,12 @@ export function resolveSettings(
   const urls = { platformUrl: "", imsUrl: "" };
   for (const key of ["platformUrl", "imsUrl"] as const) {
     const picked = pick(key, explicit, env);
-    const checked = checkBaseUrl(picked.value ?? DEFAULT_SETTINGS[key], picked.source);
+    const checked = checkBaseUrl(picked.value ?? SETTINGS[key].default, picked.source);
     if ("problem" in checked) problems.push(checked.problem);
     else urls[key] = checked.url;
   }
 
-  const scopes = (pick("scopes", explicit, env).value ?? DEFAULT_SETTINGS.scopes)
+  const scopes = (pick("scopes", explicit, env).value ?? SETTINGS.scopes.default)
     .split(",")
     .map((scope) => scope.trim())
     .filter((scope) => scope !== "")
@@ -144,18 +151,69 @@ export function resolveSettings(
   if (missing.length > 0 || problems.length > 0) {
     const lines: string[] = [];
     if (missing.length > 0) {
-      const named = missing.map((key) => `${key} (env ${SETTINGS_ENV_VARS[key as keyof FlowServiceSettings]})`);
+      const named = missing.map((key) => `${key} (env ${SETTINGS[key as keyof FlowServiceSettings].env})`);
       lines.push(`missing ${named.join(", ")}`);
     }
     lines.push(...problems);
-    throw new FlowServiceConfigError(`Invalid Flow Service settings: ${lines.join("; ")}.`, missing);
+    throw new SettingsError(`Invalid Flow Service settings: ${lines.join("; ")}.`, missing);
   }
 
   return {
     ...required,
-    sandboxName: pick("sandboxName", explicit, env).value ?? DEFAULT_SETTINGS.sandboxName,
+    sandboxName: pick("sandboxName", explicit, env).value ?? SETTINGS.sandboxName.default,
     scopes,
     platformUrl: urls.platformUrl,
     imsUrl: urls.imsUrl,
   };
+}
+
+/**
+ * One setting as it would resolve, without requiring the others (e.g. the default sandbox, which `check` and `diff`
+ * need before any credential is known).
+ */
+export function settingValue(
+  key: keyof FlowServiceSettings,
+  explicit: Partial<FlowServiceSettings> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const source: SettingSource = SETTINGS[key];
+  return pick(key, explicit, env).value ?? source.default;
+}
+
+/** Transport tuning read from the environment: variable, the client option it sets, and its lower bound. */
+export const TRANSPORT_SETTINGS = {
+  /**
+   * How long one request may wait for response headers, and between body chunks (client options
+   * `headersTimeoutMs`/`bodyTimeoutMs`, default 30 000). A timed-out request counts as a lost response: retried if
+   * idempotent, looked up before a create is sent again.
+   */
+  AEP_HTTP_TIMEOUT_MS: { min: 1 },
+  /** Backoff cap of the first retry, doubling on each further one (client `retry.baseDelayMs`, default 500). */
+  AEP_RETRY_BASE_MS: { min: 0 },
+} as const;
+
+/**
+ * Client options from the {@link TRANSPORT_SETTINGS} variables; unset or empty keeps the client's defaults.
+ * Meant for tests and unusual networks; the defaults suit Adobe's API. `Retry-After` is honoured whatever its value.
+ * @throws SettingsError when a variable is not a whole number of milliseconds at or above its minimum
+ */
+export function transportOptionsFromEnv(env: NodeJS.ProcessEnv): FlowServiceClientOptions {
+  const read = (name: keyof typeof TRANSPORT_SETTINGS): number | undefined => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === "") return undefined;
+    const { min } = TRANSPORT_SETTINGS[name];
+    if (!/^\d+$/.test(raw) || Number(raw) < min) {
+      throw new SettingsError(`${name} must be a whole number of milliseconds, at least ${min} (got ${JSON.stringify(raw)}).`);
+    }
+    return Number(raw);
+  };
+  const options: FlowServiceClientOptions = {};
+  const timeoutMs = read("AEP_HTTP_TIMEOUT_MS");
+  if (timeoutMs !== undefined) {
+    options.headersTimeoutMs = timeoutMs;
+    options.bodyTimeoutMs = timeoutMs;
+  }
+  const retryBaseMs = read("AEP_RETRY_BASE_MS");
+  if (retryBaseMs !== undefined) options.retry = { baseDelayMs: retryBaseMs };
+  return options;
 }

@@ -6,6 +6,9 @@
 import type { Dispatcher } from "undici";
 import type { RetryOptions } from "./retry";
 
+/** @deprecated since 0.2.0: use {@link ListQuery}. */
+export type ListConnectionsQuery = ListQuery;
+
 /** Per-call options. */
 export interface RequestOptions {
   /** Sandbox sent as `x-sandbox-name`. @default settings.sandboxName */
@@ -60,8 +63,8 @@ export type JsonPatchOperation =
   | { op: "add" | "replace"; path: string; value: unknown }
   | { op: "remove"; path: string };
 
-/** Query of `GET /connections`. */
-export interface ListConnectionsQuery {
+/** Query of a Flow Service list (`GET /connections`, `/sourceConnections`, `/flows`, …). */
+export interface ListQuery {
   /** Filters such as `name==X` or `connectionSpec.id==<id>`; several are ANDed (one `property` param each). */
   property?: string | string[];
   /** Page size (the service caps it). */

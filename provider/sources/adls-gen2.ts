@@ -4,7 +4,15 @@
  * "Basic Authentication" is Adobe's name for service-principal auth here.
  */
 import { z } from "zod";
-import { guidProblem, httpsOriginProblems, stringParam, tenantProblem, writtenHost } from "./formats";
+import {
+  guidProblem,
+  httpsOriginProblems,
+  storageAccountNameProblem,
+  STORAGE_ACCOUNT_NAME_RULE,
+  stringParam,
+  tenantProblem,
+  writtenHost,
+} from "./formats";
 import type { SourceDefinition } from "./types";
 
 // Public cloud plus the sovereign clouds' Data Lake endpoints.
@@ -21,8 +29,8 @@ function urlProblems(value: string): readonly string[] {
         ? "points at another storage service (use the Data Lake endpoint <account>.dfs.core.windows.net)"
         : `must have the host <account>.${DFS_SUFFIXES[0]} (or .${DFS_SUFFIXES[1]}, .${DFS_SUFFIXES[2]})`,
     );
-  } else if (!/^[a-z0-9]{3,24}$/.test(host.slice(0, -suffix.length - 1))) {
-    problems.push("has an invalid storage account name (3-24 lowercase letters and digits)");
+  } else if (storageAccountNameProblem(host.slice(0, -suffix.length - 1)) !== undefined) {
+    problems.push(`has an invalid storage account name (${STORAGE_ACCOUNT_NAME_RULE})`);
   }
   return problems;
 }
@@ -53,3 +61,14 @@ export const adlsGen2 = {
     },
   },
 } as const satisfies SourceDefinition;
+
+/** The storage account name a component may take instead of the URL (same rule as the URL's host). */
+export const adlsGen2AccountName = stringParam({
+  expected: `a storage account name (${STORAGE_ACCOUNT_NAME_RULE})`,
+  check: storageAccountNameProblem,
+});
+
+/** The Data Lake endpoint of a storage account in the public cloud. */
+export function adlsGen2AccountUrl(accountName: string): string {
+  return `https://${accountName}.dfs.core.windows.net`;
+}

@@ -191,3 +191,22 @@ export function missingKeysProblem(parsed: ParsedConnectionString, required: rea
   const missing = required.filter((name) => parsed.get(name) === undefined);
   return missing.length === 0 ? undefined : `is missing ${missing.join(", ")}`;
 }
+
+/**
+ * One ADO.NET value, quoted when it has to be: a value holding `;`, `=`, quotes or edge whitespace is enclosed in
+ * `"…"` (or `'…'` when it holds `"` but no `'`; otherwise `"…"` with the inner quotes doubled), which the parser
+ * above reads back to the same value. Control characters are ruled out by the parts' own rules before this runs.
+ */
+export function adoNetValue(value: string): string {
+  const needsQuotes = /[;="']/.test(value) || value.trim() !== value;
+  if (!needsQuotes) return value;
+  if (!value.includes('"')) return `"${value}"`;
+  if (!value.includes("'")) return `'${value}'`;
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/** An ADO.NET connection string from ordered `[key, value]` pairs; ends with `;` when `trailing`. */
+export function adoNetConnectionString(pairs: readonly (readonly [key: string, value: string])[], trailing: boolean): string {
+  const text = pairs.map(([key, value]) => `${key}=${adoNetValue(value)}`).join(";");
+  return trailing ? `${text};` : text;
+}

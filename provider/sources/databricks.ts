@@ -68,3 +68,13 @@ export const databricks = {
     },
   },
 } as const satisfies SourceDefinition;
+
+/**
+ * The workspace URL as the `DatabricksConnection` component takes it (a bare host, as a Workspace's `workspaceUrl`
+ * output reports it, or an https URL) in the form the `domain` param requires: `https://` is added to a bare host
+ * and one trailing `/` dropped. Nothing else is changed: the `domain` rule judges the result as written.
+ */
+export function normalizeWorkspaceUrl(workspaceUrl: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(workspaceUrl) ? workspaceUrl : `https://${workspaceUrl}`;
+  return withScheme.endsWith("/") ? withScheme.slice(0, -1) : withScheme;
+}

@@ -124,6 +124,25 @@ export function isPort(value: string): boolean {
   return /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535;
 }
 
+/** A TCP port given as a number (a component argument), 1-65535. */
+export function portNumber(): z.ZodNumber {
+  return z
+    .number({ error: (issue) => `must be a number (got ${jsonType(issue.input)}); expected a TCP port between 1 and 65535` })
+    .refine((value) => Number.isInteger(value) && value >= 1 && value <= 65535, {
+      error: (issue) => `is not a TCP port; expected a TCP port between 1 and 65535 (got ${String(issue.input)})`,
+    });
+}
+
+const STORAGE_ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+
+/** The rule of Azure storage account names, as messages state it. */
+export const STORAGE_ACCOUNT_NAME_RULE = "3-24 lowercase letters and digits";
+
+/** An Azure storage account name: 3-24 lowercase letters and digits. */
+export function storageAccountNameProblem(value: string): string | undefined {
+  return STORAGE_ACCOUNT_NAME.test(value) ? undefined : `is not a storage account name (${STORAGE_ACCOUNT_NAME_RULE})`;
+}
+
 /**
  * Microsoft Entra tenant: the tenant ID (GUID) or one of its verified domain names (contoso.onmicrosoft.com,
  * contoso.com). Adobe's ADLS Gen2 auth spec says "domain name or tenant ID".

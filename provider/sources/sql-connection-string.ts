@@ -54,6 +54,18 @@ export function sqlClientVocabulary(
 // SQL Server instance names: up to 16 characters, starting with a letter, & or _, then letters, digits, $ or _.
 const INSTANCE_NAME = /^[a-z&_][a-z0-9$_]{0,15}$/i;
 
+const INSTANCE_NAME_RULE = "(up to 16 letters, digits, $ or _, starting with a letter, & or _)";
+
+/** A SQL Server named instance (`server\\instance`), e.g. `SQLEXPRESS`. */
+export function instanceNameProblem(instance: string): string | undefined {
+  return INSTANCE_NAME.test(instance) ? undefined : `is not a valid instance name ${INSTANCE_NAME_RULE}`;
+}
+
+/** The host part of a server value: an IPv4 address or a DNS name with at least `minLabels` labels. */
+export function serverHostProblem(host: string, minLabels: number): string | undefined {
+  return isIPv4(host) ? undefined : hostNameProblem(host, minLabels);
+}
+
 /**
  * `[tcp:]host[\instance][,port]`, the forms SqlClient accepts that can be reached over the internet.
  * `minLabels: 2` requires a fully qualified host (Azure endpoints always are).
@@ -87,17 +99,12 @@ export function serverValueProblems(pair: ConnectionStringPair, options: { insta
         `the value of ${name} has "\\\\" before the instance name (use a single backslash: ` +
           `the "\\\\" in Adobe's JSON example is one escaped backslash)`,
       );
-    } else if (!INSTANCE_NAME.test(instance)) {
-      problems.push(
-        `the instance name in the value of ${name} is not valid ` +
-          `(up to 16 letters, digits, $ or _, starting with a letter, & or _)`,
-      );
+    } else if (instanceNameProblem(instance) !== undefined) {
+      problems.push(`the instance name in the value of ${name} is not valid ${INSTANCE_NAME_RULE}`);
     }
   }
-  if (!isIPv4(rest)) {
-    const host = hostNameProblem(rest, options.minLabels);
-    if (host) problems.push(`the value of ${name} ${host}`);
-  }
+  const host = serverHostProblem(rest, options.minLabels);
+  if (host) problems.push(`the value of ${name} ${host}`);
   return problems;
 }
 

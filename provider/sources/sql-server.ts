@@ -7,9 +7,15 @@
  * trailing `;` at the very end) and explain which part is off instead of reporting a bare pattern mismatch.
  */
 import { z } from "zod";
-import { describeKey, missingKeysProblem, parseConnectionString, plainValueProblem } from "./connection-string";
-import { LIMITS, stringParam } from "./formats";
-import { integratedSecurityProblem, serverValueProblems, sqlClientVocabulary } from "./sql-connection-string";
+import { adoNetConnectionString, describeKey, missingKeysProblem, parseConnectionString, plainValueProblem } from "./connection-string";
+import { LIMITS, portNumber, stringParam } from "./formats";
+import {
+  instanceNameProblem,
+  integratedSecurityProblem,
+  serverHostProblem,
+  serverValueProblems,
+  sqlClientVocabulary,
+} from "./sql-connection-string";
 import type { SourceDefinition } from "./types";
 
 const CONNECTION_STRING_PATTERN =
@@ -83,3 +89,37 @@ export const sqlServer = {
     },
   },
 } as const satisfies SourceDefinition;
+
+/**
+ * A SQL login, as the `SqlServerConnection` component takes it instead of a connection string: each part follows
+ * the rule the connection string check applies to it (the `Data Source` host, instance and port), so the string
+ * built from valid parts passes the check and Adobe's pattern.
+ */
+export const sqlServerLoginParts = z.strictObject({
+  server: stringParam({
+    expected: "the server host, e.g. myserver.database.windows.net (an Azure SQL Server's fullyQualifiedDomainName)",
+    check: (value) => serverHostProblem(value, 1),
+  }),
+  instance: stringParam({ expected: "a named instance such as SQLEXPRESS", check: instanceNameProblem }).optional(),
+  port: portNumber().optional(),
+  database: stringParam({ expected: "the database name" }),
+  user: stringParam({ expected: "the SQL login" }),
+  password: stringParam({ expected: "the password of the login", secret: true }),
+});
+
+/** Adobe's SQL Server connection string (its key order and trailing `;`) from a login that passed the parts. */
+export function sqlServerConnectionString(login: z.output<typeof sqlServerLoginParts>): string {
+  let dataSource = login.server;
+  if (login.instance !== undefined) dataSource += `\\${login.instance}`;
+  if (login.port !== undefined) dataSource += `,${login.port}`;
+  return adoNetConnectionString(
+    [
+      ["Data Source", dataSource],
+      ["Initial Catalog", login.database],
+      ["Integrated Security", "False"],
+      ["User ID", login.user],
+      ["Password", login.password],
+    ],
+    true,
+  );
+}

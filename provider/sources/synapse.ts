@@ -3,9 +3,9 @@
  * The page's service-principal table says `connectSpec.id`; it means `connectionSpec.id`.
  */
 import { z } from "zod";
-import { missingKeysProblem, parseConnectionString, plainValueProblem } from "./connection-string";
-import { guidProblem, hostNameProblem, isPort, LIMITS, stringParam, tenantProblem } from "./formats";
-import { integratedSecurityProblem, serverValueProblems, sqlClientVocabulary } from "./sql-connection-string";
+import { adoNetConnectionString, missingKeysProblem, parseConnectionString, plainValueProblem } from "./connection-string";
+import { guidProblem, hostNameProblem, isPort, LIMITS, portNumber, stringParam, tenantProblem } from "./formats";
+import { integratedSecurityProblem, serverHostProblem, serverValueProblems, sqlClientVocabulary } from "./sql-connection-string";
 import type { SourceDefinition } from "./types";
 
 const CONNECTION_STRING_PATTERN =
@@ -26,6 +26,8 @@ function connectionStringProblems(value: string): readonly string[] {
     const problem = plainValueProblem(parsed.get(name)!);
     if (problem) problems.push(problem);
   }
+  const database = databaseProblem(parsed.get("Database")!.value);
+  if (database && !plainValueProblem(parsed.get("Database")!)) problems.push(`the value of Database ${database}`);
   if (parsed.get("Password")!.value === "") problems.push("the value of Password is empty");
   const integrated = integratedSecurityProblem(parsed.get("Integrated Security"));
   if (integrated) problems.push(integrated);
@@ -93,3 +95,35 @@ export const synapse = {
     },
   },
 } as const satisfies SourceDefinition;
+
+/**
+ * A SQL login, as the `SynapseConnection` component takes it instead of a connection string: each part follows
+ * the rule the connection string check applies to it (a fully qualified host, a port 1-65535, a non-empty
+ * password), so the string built from valid parts passes the check.
+ */
+export const synapseSqlLoginParts = z.strictObject({
+  server: stringParam({
+    expected: "the SQL endpoint host name, e.g. myworkspace.sql.azuresynapse.net",
+    check: (value) => serverHostProblem(value, 2),
+  }),
+  port: portNumber().optional(),
+  database: stringParam({ expected: "the database (SQL pool) name, e.g. SalesDW", check: databaseProblem }),
+  user: stringParam({ expected: "the SQL login, e.g. the workspace's sqlAdministratorLogin" }),
+  password: stringParam({ expected: "the password of the login", secret: true }),
+});
+
+/** Adobe's Synapse connection string from a login that passed {@link synapseSqlLoginParts}. Default port 1433. */
+export function synapseConnectionString(login: z.output<typeof synapseSqlLoginParts>): string {
+  return adoNetConnectionString(
+    [
+      ["Server", `tcp:${login.server},${login.port ?? 1433}`],
+      ["Database", login.database],
+      ["User ID", login.user],
+      ["Password", login.password],
+      ["Trusted_Connection", "False"],
+      ["Encrypt", "True"],
+      ["Connection Timeout", "30"],
+    ],
+    false,
+  );
+}

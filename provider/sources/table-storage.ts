@@ -5,7 +5,14 @@
  */
 import { z } from "zod";
 import { type KnownKey, missingKeysProblem, parseConnectionString } from "./connection-string";
-import { hostNameProblem, httpsOriginProblems, LIMITS, stringParam } from "./formats";
+import {
+  hostNameProblem,
+  httpsOriginProblems,
+  LIMITS,
+  storageAccountNameProblem,
+  STORAGE_ACCOUNT_NAME_RULE,
+  stringParam,
+} from "./formats";
 import type { SourceDefinition } from "./types";
 
 const vocabulary: readonly KnownKey[] = [
@@ -23,6 +30,17 @@ const vocabulary: readonly KnownKey[] = [
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+const ACCOUNT_KEY = "the base64 access key shown under Access keys in the Azure portal";
+const ENDPOINT_SUFFIX = "a DNS suffix such as core.windows.net";
+
+function accountKeyProblem(value: string): string | undefined {
+  return value !== "" && BASE64.test(value) ? undefined : "is not a base64 access key";
+}
+
+function endpointSuffixProblem(value: string): string | undefined {
+  return hostNameProblem(value, 2) === undefined ? undefined : "is not a DNS suffix";
+}
+
 function connectionStringProblems(value: string): readonly string[] {
   const result = parseConnectionString(value, vocabulary);
   if (!result.ok) return result.problems;
@@ -36,16 +54,15 @@ function connectionStringProblems(value: string): readonly string[] {
   } else if (protocol.toLowerCase() !== "https") {
     problems.push("DefaultEndpointsProtocol must be https");
   }
-  if (!/^[a-z0-9]{3,24}$/.test(parsed.get("AccountName")!.value)) {
-    problems.push("AccountName must be a storage account name: 3-24 lowercase letters and digits");
+  if (storageAccountNameProblem(parsed.get("AccountName")!.value) !== undefined) {
+    problems.push(`AccountName must be a storage account name: ${STORAGE_ACCOUNT_NAME_RULE}`);
   }
-  const key = parsed.get("AccountKey")!.value;
-  if (key === "" || !BASE64.test(key)) {
-    problems.push("AccountKey must be the base64 access key shown under Access keys in the Azure portal");
+  if (accountKeyProblem(parsed.get("AccountKey")!.value) !== undefined) {
+    problems.push(`AccountKey must be ${ACCOUNT_KEY}`);
   }
   const suffix = parsed.get("EndpointSuffix");
-  if (suffix && hostNameProblem(suffix.value, 2)) {
-    problems.push("EndpointSuffix must be a DNS suffix such as core.windows.net");
+  if (suffix && endpointSuffixProblem(suffix.value) !== undefined) {
+    problems.push(`EndpointSuffix must be ${ENDPOINT_SUFFIX}`);
   }
   const tableEndpoint = parsed.get("TableEndpoint");
   if (tableEndpoint && httpsOriginProblems(tableEndpoint.value).length > 0) {
@@ -76,3 +93,21 @@ export const tableStorage = {
     },
   },
 } as const satisfies SourceDefinition;
+
+/**
+ * A storage account and one of its keys, as the `TableStorageConnection` component takes them instead of a
+ * connection string: the same rules the connection string check applies to AccountName, AccountKey and
+ * EndpointSuffix. Azure Storage connection strings cannot quote values, and these rules leave nothing to quote.
+ */
+export const tableStorageAccountKeyParts = z.strictObject({
+  accountName: stringParam({ expected: `a storage account name (${STORAGE_ACCOUNT_NAME_RULE})`, check: storageAccountNameProblem }),
+  accountKey: stringParam({ expected: ACCOUNT_KEY, secret: true, check: accountKeyProblem }),
+  endpointSuffix: stringParam({ expected: ENDPOINT_SUFFIX, check: endpointSuffixProblem }).optional(),
+});
+
+/** `DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…[;EndpointSuffix=…]` from parts that passed the rules. */
+export function tableStorageConnectionString(parts: z.output<typeof tableStorageAccountKeyParts>): string {
+  const pairs = ["DefaultEndpointsProtocol=https", `AccountName=${parts.accountName}`, `AccountKey=${parts.accountKey}`];
+  if (parts.endpointSuffix !== undefined) pairs.push(`EndpointSuffix=${parts.endpointSuffix}`);
+  return pairs.join(";");
+}

@@ -5,7 +5,7 @@
 import { startEmulator, type Emulator, type RecordedRequest } from "../../emulator";
 import { ProviderHost, serializeProvider, type PropertyBag } from "../../harness/provider-host";
 import { aepConfig, allVariants, cleanEnv, inputsFor, stopRig, urnOf, type Rig } from "../../tests/provider/support";
-import { serializedBaseConnectionProvider } from "../../provider/serialized-provider";
+import { serializedProvider } from "../../provider/serialized-provider";
 import { pidListeningOn } from "./measure";
 
 export interface BenchRig extends Rig {
@@ -42,7 +42,7 @@ export async function startBenchRig(latency: LatencySettings): Promise<BenchRig>
   const emulator = await startEmulator({ latencyMs: latency.latencyMs });
   let host: ProviderHost | undefined;
   try {
-    const provider = latency.providerText ?? (await serializeProvider(serializedBaseConnectionProvider));
+    const provider = latency.providerText ?? (await serializeProvider(serializedProvider("BaseConnection")));
     host = await ProviderHost.start({ provider, env: cleanEnv(), ...(latency.hostCwd === undefined ? {} : { cwd: latency.hostCwd }) });
     await host.configure(aepConfig(emulator), ["aep:clientSecret"]);
     delayTokenRequests(emulator, latency.imsLatencyMs);

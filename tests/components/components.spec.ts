@@ -52,6 +52,8 @@ pulumi.runtime.setMocks(
 // Import after setMocks, as Pulumi's testing guide requires.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const components = require("../../components") as typeof import("../../components");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { BaseConnection } = require("../../provider") as typeof import("../../provider");
 
 function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
@@ -105,15 +107,15 @@ describe("source components (setMocks)", () => {
     );
   });
 
-  it("SynapseConnection with a service principal maps clientId/clientSecret to Adobe's param names", async () => {
+  it("SynapseConnection with a service principal maps servicePrincipalId/servicePrincipalSecret to Adobe's param names", async () => {
     const c = new components.SynapseConnection("warehouse-sp", {
       displayName: "Warehouse (SP)",
       servicePrincipal: {
         server: "acme.sql.azuresynapse.net",
         database: "SalesDW",
         tenant: "72f988bf-86f1-41af-91ab-2d7cd011db47",
-        clientId: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456",
-        clientSecret: "sp-secret-value",
+        servicePrincipalId: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456",
+        servicePrincipalSecret: "sp-secret-value",
       },
     });
     const child = await childOf(c, "warehouse-sp");
@@ -143,8 +145,8 @@ describe("source components (setMocks)", () => {
     const c = new components.AdlsGen2Connection("lake", {
       accountName: "acmelake",
       tenant: "72f988bf-86f1-41af-91ab-2d7cd011db47",
-      clientId: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456",
-      clientSecret: "lake-secret",
+      servicePrincipalId: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456",
+      servicePrincipalSecret: "lake-secret",
     });
     const auth = authOf(await childOf(c, "lake"));
     assert.equal(auth.specName, "Basic Authentication for adls-gen2");
@@ -158,7 +160,8 @@ describe("source components (setMocks)", () => {
   });
 
   it("TableStorageConnection builds DefaultEndpointsProtocol=https;AccountName;AccountKey", async () => {
-    const key = "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5==";
+    // 88 base64 characters, like the keys Azure shows (the provider's own rule: a component cannot build a value it refuses).
+    const key = "EfvHzs8M73UZ1rmzprXcE97xFZv6aVo0AeL+dOo1Sw9xhDCLG4F+IaInX8fkSX0TnjAWgo0OwR0UlFSImWi0+w==";
     const c = new components.TableStorageConnection("tables", { accountKey: { accountName: "acmetables", accountKey: key } });
     const auth = authOf(await childOf(c, "tables"));
     assert.equal(reveal(auth.params["connectionString"]), `DefaultEndpointsProtocol=https;AccountName=acmetables;AccountKey=${key}`);
@@ -179,14 +182,61 @@ describe("source components (setMocks)", () => {
     assert.ok(isSecret(auth.params["accessToken"]));
   });
 
-  it("refuses a component without exactly one auth mode, naming the arguments", () => {
+  it("refuses a component without exactly one auth mode, naming the arguments, as a ResourceError without stack", () => {
+    // What untyped JavaScript can pass; TypeScript refuses both (see the @ts-expect-error lines below).
+    const untyped = <T>(args: object) => args as unknown as T;
     assert.throws(
-      () => new components.SynapseConnection("none", {}),
-      (e: Error) => e.message.includes("sqlLogin, connectionString, servicePrincipal") && e.message.includes("none was given"),
+      () => new components.SynapseConnection("none", untyped({})),
+      (e: Error) =>
+        pulumi.ResourceError.isInstance(e) &&
+        (e as pulumi.ResourceError).hideStack === true &&
+        e.message === "sqlLogin, connectionString, servicePrincipal: SynapseConnection needs exactly one of sqlLogin, connectionString, servicePrincipal; none was given",
     );
     assert.throws(
-      () => new components.TableStorageConnection("two", { connectionString: "x", accountKey: { accountName: "a", accountKey: "b" } }),
-      /accountKey, connectionString: TableStorageConnection needs exactly one/,
+      () => new components.TableStorageConnection("two", untyped({ connectionString: "x", accountKey: { accountName: "a", accountKey: "b" } })),
+      /^Error: accountKey, connectionString: TableStorageConnection needs exactly one of accountKey, connectionString; got 2$/,
+    );
+  });
+
+  it("rules out two auth modes at once in the types", () => {
+    const login = { server: "s.database.windows.net", database: "d", user: "u", password: "p" };
+    const typeOnly = (build: () => unknown) => build;
+    // @ts-expect-error sqlLogin and connectionString are exclusive
+    typeOnly(() => new components.SqlServerConnection("x", { sqlLogin: login, connectionString: "Data Source=s;" }));
+    // @ts-expect-error accountName and url are exclusive
+    typeOnly(() => new components.AdlsGen2Connection("x", { accountName: "a", url: "https://a.dfs.core.windows.net", tenant: "t", servicePrincipalId: "i", servicePrincipalSecret: "s" }));
+    // @ts-expect-error an auth spec name is one of the source's, not any string
+    typeOnly(() => new BaseConnection("x", { source: "sql-server", name: "n", auth: { specName: "Connection String Authentication", params: { connectionString: "x" } } }));
+  });
+
+  it("names the argument the user wrote: a misspelling, a renamed argument, a bad part of a login", () => {
+    const untyped = <T>(args: object) => args as unknown as T;
+    const principal = { tenant: "72f988bf-86f1-41af-91ab-2d7cd011db47", servicePrincipalId: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456" };
+    assert.throws(
+      () => new components.AdlsGen2Connection("typo", untyped({ accountName: "acmelake", ...principal, servicePrincipalSecert: "s" })),
+      (e: Error) => e.message.startsWith('servicePrincipalSecert: unknown argument of AdlsGen2Connection (did you mean "servicePrincipalSecret"?)'),
+    );
+    assert.throws(
+      () => new components.AdlsGen2Connection("old", untyped({ accountName: "acmelake", ...principal, clientSecret: "s" })),
+      (e: Error) =>
+        e.message === 'clientSecret: was renamed "servicePrincipalSecret" in pulumi-aep-azure 0.2.0\nservicePrincipalSecret: required; expected the application\'s client secret',
+    );
+    assert.throws(
+      () => new components.AdlsGen2Connection("missing", untyped({ accountName: "acmelake", ...principal })),
+      (e: Error) => e.message.startsWith("servicePrincipalSecret: required; expected"),
+    );
+    assert.throws(
+      () => new components.AdlsGen2Connection("caps", { accountName: "AcmeLake", ...principal, servicePrincipalSecret: "s" }),
+      (e: Error) => e.message.startsWith("accountName: is not a storage account name (3-24 lowercase letters and digits)"),
+    );
+    // The provider's rule for instance names, not a looser one of the component's own.
+    assert.throws(
+      () => new components.SqlServerConnection("inst", { sqlLogin: { server: "db.contoso.com", instance: "my-inst", database: "d", user: "u", password: "p" } }),
+      (e: Error) => e.message.startsWith("sqlLogin.instance: is not a valid instance name"),
+    );
+    assert.throws(
+      () => new components.SynapseConnection("pw", { sqlLogin: { server: "acme.sql.azuresynapse.net", database: "d", user: "u", password: "bad\npassword" } }),
+      (e: Error) => e.message.startsWith("sqlLogin.password: contains a control character") && !e.message.includes("bad"),
     );
   });
 });
@@ -205,12 +255,18 @@ describe("connection string builders", () => {
       () => components.sqlServerConnectionString({ server: "s", database: "d", user: "u", password: "a\nb" }),
       (e: Error) => e.message.startsWith("sqlLogin.password:") && !e.message.includes("a\nb"),
     );
-    assert.throws(() => components.synapseConnectionString({ server: "https://x.sql.azuresynapse.net", database: "d", user: "u", password: "p" }), /sqlLogin\.server: expected a host name/);
+    assert.throws(
+      () => components.synapseConnectionString({ server: "https://x.sql.azuresynapse.net", database: "d", user: "u", password: "p" }),
+      /sqlLogin\.server: must be a host name only, without a scheme such as https:\/\/; expected the SQL endpoint host name/,
+    );
   });
 
   it("refuse Azure Storage values that cannot be written unquoted", () => {
     assert.throws(() => components.tableStorageConnectionString({ accountName: "Bad_Name", accountKey: "abc=" }), /accountKey\.accountName/);
-    assert.throws(() => components.tableStorageConnectionString({ accountName: "good", accountKey: "ab;c" }), /accountKey\.accountKey: expected a base64/);
+    assert.throws(
+      () => components.tableStorageConnectionString({ accountName: "good", accountKey: "ab;c" }),
+      (e: Error) => e.message.startsWith("accountKey.accountKey: is not a base64 access key") && !e.message.includes("ab;c"),
+    );
   });
 
   it("refuse a Databricks URL with a path or plain http", () => {
@@ -222,7 +278,7 @@ describe("connection string builders", () => {
 
 describe("what the components build passes the provider's own validation", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { validateBaseConnectionInputs } = require("../../provider/validation") as typeof import("../../provider/validation");
+  const { validateBaseConnectionInputs } = require("../../provider/base-connection/inputs") as typeof import("../../provider/base-connection/inputs");
   const cases: [string, string, Record<string, unknown>][] = [
     ["synapse", "Connection String Based Authentication", {
       connectionString: components.synapseConnectionString({ server: "acme.sql.azuresynapse.net", database: "SalesDW", user: "loader", password: `p;w="d'=x` }),

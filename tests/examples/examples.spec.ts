@@ -125,7 +125,8 @@ describe("examples/quickstart through the test engine", function () {
     const result = await engine.preview();
     engine.setConfig("aep-quickstart:tenantId", { value: tenantId });
     assert.ok(!result.succeeded);
-    assert.match(result.diagnostics.map((d) => d.message).join("\n"), /auth\.params\.tenant/);
+    // Named as the program wrote it (the component's `tenant` argument), not as the wire field auth.params.tenant.
+    assert.match(result.diagnostics.map((d) => d.message).join("\n"), /tenant: is neither a tenant ID \(GUID\) nor a domain name/);
     assert.equal(emulator.requests.filter((r) => r.kind === "flow").length, 0);
   });
 

@@ -98,7 +98,7 @@ describe("flow-service IMS tokens", () => {
     const error = await flowServiceError(client.getConnection("abc"));
 
     assert.equal(error.status, 401);
-    assert.equal(error.code, "401013");
+    assert.equal(error.adobeCode, "401013");
     assert.match(error.message, /^GET \/connections\/abc failed: 401 Unauthorized \[401013\] Oauth token is not valid/);
     assert.equal(flowRequests(emulator).length, 2);
     assert.equal(emulator.stats().tokenRequests, 2);
@@ -116,7 +116,7 @@ describe("flow-service IMS tokens", () => {
       .then(() => assert.fail("expected an ImsError"), (caught: unknown) => caught);
     assert.ok(ImsError.isInstance(error), String(error));
     assert.equal(error.status, 400);
-    assert.equal(error.code, "invalid_client");
+    assert.equal(error.adobeCode, "invalid_client");
     assert.match(error.message, /^IMS token request failed: 400 Bad Request \[invalid_client\]/);
     for (const text of [error.message, String(error), error.stack ?? ""]) assert.ok(!text.includes(wrongSecret));
     assert.equal(emulator.stats().tokenRequests, 3, "a 400 from IMS is not retried");
@@ -128,6 +128,6 @@ describe("flow-service IMS tokens", () => {
       .getConnection("x")
       .then(() => assert.fail("expected an ImsError"), (caught: unknown) => caught);
     assert.ok(ImsError.isInstance(error));
-    assert.equal(error.code, "invalid_scope");
+    assert.equal(error.adobeCode, "invalid_scope");
   });
 });

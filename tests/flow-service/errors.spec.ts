@@ -27,7 +27,7 @@ describe("flow-service errors against the emulator", () => {
     const error = await flowServiceError(client.getConnection("abc"));
 
     assert.equal(error.status, 403);
-    assert.equal(error.code, "403025");
+    assert.equal(error.adobeCode, "403025");
     assert.match(error.message, /^GET \/connections\/abc failed: 403 Forbidden \[403025\] Profile is not valid \(request id [^)]+\)$/);
   });
 
@@ -48,7 +48,7 @@ describe("flow-service errors against the emulator", () => {
 
     const error = await flowServiceError(client.getConnection("abc"));
 
-    assert.equal(error.code, "2120");
+    assert.equal(error.adobeCode, "2120");
     assert.equal(error.requestId, "req-from-report");
     assert.equal(
       error.message,
@@ -62,7 +62,7 @@ describe("flow-service errors against the emulator", () => {
     const error = await flowServiceError(client.createConnection(sqlServerConnection("Legacy")));
 
     assert.equal(error.status, 422);
-    assert.equal(error.code, undefined);
+    assert.equal(error.adobeCode, undefined);
     assert.ok(error.requestId !== undefined && error.requestId !== "");
     assert.match(error.message, /^POST \/connections failed: 422 Unprocessable Entity connectionSpec\.version is required \(request id .+\)$/);
   });
@@ -72,13 +72,13 @@ describe("flow-service errors against the emulator", () => {
     badSpec.connectionSpec.id = "b3ba5556-48be-44b7-8b85-ff2b69b46dc41";
     const specError = await flowServiceError(client.createConnection(badSpec));
     assert.equal(specError.status, 400);
-    assert.equal(specError.code, "1413");
+    assert.equal(specError.adobeCode, "1413");
     assert.match(specError.message, /\[FLOW-1413\]/);
 
     const badAuth = sqlServerConnection("Bad auth");
     badAuth.auth.specName = "Basic Authentication";
     const authError = await flowServiceError(client.createConnection(badAuth));
-    assert.equal(authError.code, "1415");
+    assert.equal(authError.adobeCode, "1415");
     assert.match(authError.requestId ?? "", /\S+/, "the request id of the FLOW report");
     assert.equal(emulator.store.list().length, 0);
     assert.equal(flowRequests(emulator, "POST").length, 2, "a 400 is never retried");

@@ -107,7 +107,7 @@ describe("flow-service client over a mocked transport", () => {
 
     assert.ok(FlowServiceError.isInstance(error));
     assert.equal(error.status, 500);
-    assert.equal(error.code, "1102");
+    assert.equal(error.adobeCode, "1102");
     assert.equal(error.requestId, "rid-500");
     assert.ok(!error.message.includes("Pa55w0rd-mock"), error.message);
     const posts = agent.getCallHistory()?.calls().filter((call) => call.method === "POST" && call.path.endsWith("/connections"));

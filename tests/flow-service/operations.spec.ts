@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FlowServiceClient } from "../../provider/flow-service";
+import { FlowServiceClient, InUseError, StaleEtagError } from "../../provider/flow-service";
 import { sharedAgent } from "../../provider/flow-service/http";
 import type { Emulator } from "../../emulator";
 import {
@@ -78,7 +78,7 @@ describe("flow-service client operations against the emulator", () => {
     try {
       const error = await flowServiceError(strict.client.getConnection("any-id", { sandboxName: "nope" }));
       assert.equal(error.status, 404);
-      assert.equal(error.code, "2101");
+      assert.equal(error.adobeCode, "2101");
     } finally {
       await strict.close();
     }
@@ -125,7 +125,9 @@ describe("flow-service client operations against the emulator", () => {
       client.updateConnection(created.id, created.etag, [{ op: "replace", path: "/name", value: "Mine" }]),
     );
     assert.equal(error.status, 412);
-    assert.equal(error.code, "1404");
+    assert.ok(StaleEtagError.isInstance(error), "a stale etag is a StaleEtagError");
+    assert.equal(error.code, "AEP_ERR_STALE_ETAG");
+    assert.equal(error.adobeCode, "1404");
     assert.equal(error.method, "PATCH");
     assert.equal(error.path, `/connections/${created.id}`);
     assert.match(error.message, new RegExp(`^PATCH /connections/${created.id} failed: 412 Precondition Failed \\[FLOW-1404\\] .+ \\(request id [^)]+\\)$`));
@@ -142,7 +144,9 @@ describe("flow-service client operations against the emulator", () => {
     emulator.store.markInUse(busy.id);
     const error = await flowServiceError(client.deleteConnection(busy.id));
     assert.equal(error.status, 400);
-    assert.equal(error.code, "1418");
+    assert.ok(InUseError.isInstance(error), "a connection used by dataflows is an InUseError");
+    assert.equal(error.code, "AEP_ERR_IN_USE");
+    assert.equal(error.adobeCode, "1418");
   });
 
   it("reports GET /connections/{id}/test results", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Dispatcher } from "undici";
-import { FlowServiceClient, type FlowServiceClientOptions } from "../../provider/flow-service";
+import { AmbiguousCreateError, FlowServiceClient, type FlowServiceClientOptions } from "../../provider/flow-service";
 import { startEmulator, type Emulator } from "../../emulator";
 import {
   FAST_RETRY,
@@ -58,7 +58,7 @@ describe("flow-service retries of idempotent requests", () => {
     const error = await flowServiceError(limited.getConnection("abc"));
 
     assert.equal(error.status, 503);
-    assert.equal(error.code, "1103");
+    assert.equal(error.adobeCode, "1103");
     assert.equal(flowRequests(emulator, "GET", "/connections/abc").length, 3);
   });
 
@@ -224,7 +224,9 @@ describe("flow-service create never duplicates a connection", () => {
     const ids = emulator.store.list().map((c) => c.id);
     assert.equal(ids.length, 2);
     assert.ok(ids.includes(first.id));
-    assert.deepEqual([...(error.candidateIds ?? [])].sort(), [...ids].sort());
+    assert.ok(AmbiguousCreateError.isInstance(error), "an ambiguous create is its own error class");
+    assert.equal(error.code, "AEP_ERR_AMBIGUOUS_CREATE");
+    assert.deepEqual([...error.candidateIds].sort(), [...ids].sort());
     assert.equal(error.status, 502);
     for (const id of ids) assert.ok(error.message.includes(id), error.message);
     assert.match(error.message, /Not creating another one/);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { CLOCK_SKEW_ALLOWANCE_MS, isCandidate, lookupFilters } from "../../provider/flow-service/create";
+import { CLOCK_SKEW_ALLOWANCE_MS, isCandidate, lookupFilters } from "../../provider/flow-service/connections";
 import { FlowServiceError } from "../../provider/flow-service";
-import { firstPage, nextPage } from "../../provider/flow-service/list";
+import { firstPage, nextPage } from "../../provider/flow-service/paging";
 import {
   backoffDelay,
   DEFAULT_RETRY_POLICY,
@@ -64,7 +64,7 @@ describe("flow-service paging: next-page links", () => {
   const base = "https://platform.adobe.io/data/foundation/flowservice";
 
   it("repeats the property parameter once per filter", () => {
-    assert.deepEqual(firstPage({ property: ["name==A", "connectionSpec.id==s"], limit: 2, orderby: "-name" }), {
+    assert.deepEqual(firstPage("/connections", { property: ["name==A", "connectionSpec.id==s"], limit: 2, orderby: "-name" }), {
       path: "/connections",
       query: [
         ["property", "name==A"],
@@ -73,11 +73,11 @@ describe("flow-service paging: next-page links", () => {
         ["orderby", "-name"],
       ],
     });
-    assert.throws(() => firstPage({ limit: 0 }), RangeError);
+    assert.throws(() => firstPage("/connections", { limit: 0 }), RangeError);
   });
 
   it("follows a link relative to the Flow Service base path, keeping a token that contains '='", () => {
-    assert.deepEqual(nextPage("/connections?continuationToken=YWJj%3D%3D&property=name%3D%3DA&limit=2", base), {
+    assert.deepEqual(nextPage("/connections?continuationToken=YWJj%3D%3D&property=name%3D%3DA&limit=2", base, "/connections"), {
       path: "/connections",
       query: [
         ["continuationToken", "YWJj=="],
@@ -88,23 +88,23 @@ describe("flow-service paging: next-page links", () => {
   });
 
   it("accepts the full path and an absolute URL on the same service", () => {
-    assert.deepEqual(nextPage("/data/foundation/flowservice/connections?continuationToken=t", base), {
+    assert.deepEqual(nextPage("/data/foundation/flowservice/connections?continuationToken=t", base, "/connections"), {
       path: "/connections",
       query: [["continuationToken", "t"]],
     });
-    assert.deepEqual(nextPage(`${base}/connections?continuationToken=t`, base), {
+    assert.deepEqual(nextPage(`${base}/connections?continuationToken=t`, base, "/connections"), {
       path: "/connections",
       query: [["continuationToken", "t"]],
     });
   });
 
   it("refuses to send the token to another origin or API", () => {
-    assert.throws(() => nextPage("https://evil.example/connections?continuationToken=t", base), (error: unknown) => {
+    assert.throws(() => nextPage("https://evil.example/connections?continuationToken=t", base, "/connections"), (error: unknown) => {
       assert.ok(FlowServiceError.isInstance(error));
       assert.match(error.message, /refusing to follow a next-page link outside https:\/\/platform\.adobe\.io/);
       return true;
     });
-    assert.throws(() => nextPage("https://platform.adobe.io/data/foundation/catalog/x", base));
+    assert.throws(() => nextPage("https://platform.adobe.io/data/foundation/catalog/x", base, "/connections"));
   });
 });
 

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { FlowServiceClient, FlowServiceConfigError, resolveSettings } from "../../provider/flow-service";
+import { FlowServiceClient, SettingsError, resolveSettings } from "../../provider/flow-service";
 
 const required = { clientId: "client-1", clientSecret: "s3cr3t-value", orgId: "ORG1@AdobeOrg" };
 
-function configError(fn: () => unknown): FlowServiceConfigError {
+function configError(fn: () => unknown): SettingsError {
   try {
     fn();
   } catch (error) {
-    assert.ok(FlowServiceConfigError.isInstance(error), `expected FlowServiceConfigError, got ${String(error)}`);
+    assert.ok(SettingsError.isInstance(error), `expected SettingsError, got ${String(error)}`);
     return error;
   }
-  assert.fail("expected a FlowServiceConfigError");
+  assert.fail("expected a SettingsError");
 }
 
 describe("flow-service settings: resolveSettings", () => {

@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { FlowServiceError, ImsError, FlowServiceConfigError } from "../../provider/flow-service";
-import { excerpt, redact, REDACTED, secretStringsOf } from "../../provider/flow-service/errors";
-import {
-  parseAdobeError,
-  parseConnectionPage,
-  parseCreated,
-  parseImsError,
-  parseToken,
-} from "../../provider/flow-service/wire";
+import { FlowServiceError, ImsError, SettingsError } from "../../provider/flow-service";
+import { parseAdobeError, parseImsError } from "../../provider/flow-service/adobe-errors";
+import { parseConnectionPage, parseCreated } from "../../provider/flow-service/connections";
+import { parseToken } from "../../provider/flow-service/ims";
+import { excerpt, redact, REDACTED, secretStringsOf } from "../../provider/flow-service/redaction";
 
 describe("flow-service wire: lenient response parsing", () => {
   it("reads a connection with unknown fields, nulls and wrongly typed optional fields", () => {
@@ -146,7 +142,7 @@ describe("flow-service errors: messages and redaction", () => {
       status: 412,
       method: "PATCH",
       path: "/connections/c1",
-      code: "1404",
+      adobeCode: "1404",
       codeLabel: "FLOW-1404",
       detail: "The supplied version does not match.",
       requestId: "req-1",
@@ -156,7 +152,8 @@ describe("flow-service errors: messages and redaction", () => {
       "PATCH /connections/c1 failed: 412 Precondition Failed [FLOW-1404] The supplied version does not match. (request id req-1)",
     );
     assert.equal(error.name, "FlowServiceError");
-    assert.equal(error.code, "1404");
+    assert.equal(error.adobeCode, "1404");
+    assert.equal(error.code, "AEP_ERR_FLOW_SERVICE", "our own code is separate from Adobe's");
     assert.equal(
       new FlowServiceError({ status: 0, method: "GET", path: "/connections", detail: "connection reset" }).message,
       "GET /connections failed: no response (connection reset)",
@@ -168,8 +165,8 @@ describe("flow-service errors: messages and redaction", () => {
     assert.ok(FlowServiceError.isInstance(error));
     assert.ok(!FlowServiceError.isInstance(new Error("x")));
     assert.ok(!FlowServiceError.isInstance({ status: 500 }));
-    assert.ok(ImsError.isInstance(new ImsError({ status: 400, code: "invalid_client" })));
-    assert.ok(FlowServiceConfigError.isInstance(new FlowServiceConfigError("m", [])));
+    assert.ok(ImsError.isInstance(new ImsError({ status: 400, adobeCode: "invalid_client" })));
+    assert.ok(SettingsError.isInstance(new SettingsError("m", [])));
     assert.ok(!ImsError.isInstance(error));
   });
 

@@ -8,11 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { HostCallError, ProviderHost, serializeProvider } from "../../harness/provider-host";
 import { cleanEnv, urnOf } from "./support";
-import { IMPLEMENTATION_MODULE, serializedBaseConnectionProvider } from "../../provider/serialized-provider";
+import { IMPLEMENTATION_MODULE, serializedProvider } from "../../provider/serialized-provider";
 
 describe("serialized BaseConnection provider", () => {
   it("is at most 2 KB and names the implementation by package subpath, not by a local path", async () => {
-    const text = await serializeProvider(serializedBaseConnectionProvider);
+    const text = await serializeProvider(serializedProvider("BaseConnection"));
     assert.ok(text.length <= 2048, `serialized provider is ${text.length} bytes`);
     assert.ok(text.includes(JSON.stringify(IMPLEMENTATION_MODULE)));
     assert.ok(!text.includes(path.resolve(__dirname, "..", "..")), "no absolute path of this checkout");
@@ -22,7 +22,7 @@ describe("serialized BaseConnection provider", () => {
     const saved = process.env["AEP_CLIENT_SECRET"];
     process.env["AEP_CLIENT_SECRET"] = "program-side-secret-value";
     try {
-      const text = await serializeProvider(serializedBaseConnectionProvider);
+      const text = await serializeProvider(serializedProvider("BaseConnection"));
       assert.ok(!text.includes("program-side-secret-value"));
     } finally {
       if (saved === undefined) delete process.env["AEP_CLIENT_SECRET"];
@@ -35,22 +35,36 @@ describe("serialized BaseConnection provider", () => {
     const pkg = require("../../package.json") as { name: string; exports: Record<string, unknown> };
     const subpath = IMPLEMENTATION_MODULE.slice(pkg.name.length);
     assert.ok(IMPLEMENTATION_MODULE.startsWith(`${pkg.name}/`));
-    assert.equal(pkg.exports[`.${subpath}`], "./dist/provider/implementation.js");
+    assert.equal(pkg.exports[`.${subpath}`], "./dist/provider/install.js");
   });
 
-  it("resolves, from the repository root, to the built implementation exporting the provider instance", () => {
+  it("resolves, from the repository root, to the built implementation that installs each object type's provider", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const requireFromRoot = require("node:module").createRequire(path.resolve(__dirname, "..", "..", "noop.js")) as NodeRequire;
-    const implementation = requireFromRoot(IMPLEMENTATION_MODULE) as { baseConnectionProvider: Record<string, unknown> };
-    for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
-      assert.equal(typeof implementation.baseConnectionProvider[method], "function", method);
+    const implementation = requireFromRoot(IMPLEMENTATION_MODULE) as {
+      install(shim: object, request: { config: { get(key: string): string | undefined } }, type?: unknown): void;
+    };
+    const methods = ["check", "diff", "create", "read", "update", "delete"];
+    const config = { get: () => undefined };
+    // A shim of this version names its type; state written before that holds base connections only.
+    for (const type of ["BaseConnection", undefined]) {
+      const shim: Record<string, unknown> = {};
+      implementation.install(shim, { config }, type);
+      for (const method of methods) assert.equal(typeof shim[method], "function", `${String(type)}: ${method}`);
     }
+    assert.throws(() => implementation.install({}, { config }, "Spaceship"), /no provider for the object type "Spaceship"; upgrade the package/);
+  });
+
+  it("serves every object type with one shim text that differs only by the type it names", async () => {
+    const text = await serializeProvider(serializedProvider("BaseConnection"));
+    assert.ok(text.includes('"BaseConnection"'), "the type is captured by value");
+    assert.equal(serializedProvider("BaseConnection"), serializedProvider("BaseConnection"), "one object per type, serialized once");
   });
 
   it("tells the user to install the package when the program's directory does not have it", async function () {
     this.timeout(60_000);
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "aep-no-package-"));
-    const host = await ProviderHost.start({ provider: await serializeProvider(serializedBaseConnectionProvider), env: cleanEnv(), cwd: directory });
+    const host = await ProviderHost.start({ provider: await serializeProvider(serializedProvider("BaseConnection")), env: cleanEnv(), cwd: directory });
     try {
       await host.configure({}, []);
       const error = await host.check(urnOf("c"), {}, { source: "synapse" }).then(

@@ -4,8 +4,8 @@
  */
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { ProviderHost, serializeProvider, type HostResponseRecord, type PropertyBag } from "../../harness/provider-host";
-import { serializedBaseConnectionProvider } from "../../provider/serialized-provider";
-import { SECRET_OUTPUT } from "../../provider/state";
+import { serializedProvider } from "../../provider/serialized-provider";
+import { SECRET_OUTPUT } from "../../provider/base-connection/outputs";
 import { sourceFixtures } from "../fixtures/sources";
 import { sourceKeys, sources, type SourceKey } from "../../provider/sources";
 
@@ -47,7 +47,7 @@ export interface Rig {
 
 export async function startRig(options: { emulator?: EmulatorOptions; config?: Record<string, string>; configure?: boolean } = {}): Promise<Rig> {
   const emulator = await startEmulator(options.emulator);
-  const provider = await serializeProvider(serializedBaseConnectionProvider);
+  const provider = await serializeProvider(serializedProvider("BaseConnection"));
   const host = await ProviderHost.start({ provider, env: cleanEnv() });
   if (options.configure !== false) {
     await host.configure(aepConfig(emulator, options.config), ["aep:clientSecret"]);

@@ -5,7 +5,7 @@
  */
 import { startEmulator, type Emulator, type EmulatorOptions, type StoredConnection } from "../../emulator";
 import { ProviderHost, serializeProvider } from "../../harness/provider-host";
-import { serializedBaseConnectionProvider } from "../../provider/serialized-provider";
+import { serializedProvider } from "../../provider/serialized-provider";
 import { aepConfig, cleanEnv } from "../provider/support";
 
 /** Transport settings handed to the provider host through its environment. */
@@ -46,7 +46,7 @@ export async function startReliabilityRig(options: ReliabilityRigOptions = {}): 
   const emulator = await startEmulator(options.emulator);
   const hosts: ProviderHost[] = [];
   try {
-    const provider = await serializeProvider(serializedBaseConnectionProvider);
+    const provider = await serializeProvider(serializedProvider("BaseConnection"));
     const env = { ...cleanEnv(), ...transportEnv(options), ...options.env };
     for (let i = 0; i < (options.hosts ?? 1); i++) {
       const host = await ProviderHost.start({ provider, env });

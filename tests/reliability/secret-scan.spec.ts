@@ -156,13 +156,15 @@ describe("secret scan of a full run of the example programs", function () {
     assert.match(errorsOf(failedUpdate), /keeps changing while Pulumi updates it .*FLOW-1404-412/);
     assert.ok(collect("up again", await engine.up(), stateFile).succeeded, "the next up applies the update");
 
-    // Bad inputs at preview: a malformed cluster id, and a secret (the Databricks token) with a space in it.
+    // Bad inputs at preview, named as the program wrote them: a malformed cluster id, then a secret (the Databricks
+    // token) with a space in it.
     engine.setConfig("aep-all-sources:databricksClusterId", { value: "bad cluster id" });
-    engine.setConfig("aep-all-sources:databricksToken", { value: badToken, secret: true });
-    const badInput = collect("preview with bad inputs", await engine.preview(), stateFile);
-    assert.match(errorsOf(badInput), /auth\.params\.clusterId/);
-    assert.match(errorsOf(badInput), /auth\.params\.accessToken.*contains whitespace/);
+    const badInput = collect("preview with a bad cluster id", await engine.preview(), stateFile);
+    assert.match(errorsOf(badInput), /clusterId: is not a cluster ID/);
     engine.setConfig("aep-all-sources:databricksClusterId", { value: "0923-164208-abcd1234" });
+    engine.setConfig("aep-all-sources:databricksToken", { value: badToken, secret: true });
+    const badSecret = collect("preview with a bad token", await engine.preview(), stateFile);
+    assert.match(errorsOf(badSecret), /accessToken: contains whitespace/);
     engine.setConfig("aep-all-sources:databricksToken", { value: databricksToken, secret: true });
 
     // A delete refused because dataflows use the connection (FLOW-1418), then the real destroy.

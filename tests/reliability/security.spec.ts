@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FlowServiceConfigError, resolveSettings } from "../../provider/flow-service";
+import { SettingsError, resolveSettings } from "../../provider/flow-service";
 import { HostCallError, repositoryRoot } from "../../harness/provider-host";
 import { allVariants, inputsFor, scannableResponses, urnOf, type Variant } from "../provider/support";
 import { bearerTokens, startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "./rig";
@@ -52,7 +52,7 @@ describe("security", function () {
       for (const url of refused) {
         for (const key of ["platformUrl", "imsUrl"] as const) {
           assert.throws(() => resolveSettings({ ...credentials, [key]: url }, {}), (e: unknown) => {
-            assert.ok(FlowServiceConfigError.isInstance(e), `${key}=${url} is refused with a config error`);
+            assert.ok(SettingsError.isInstance(e), `${key}=${url} is refused with a config error`);
             assert.match((e as Error).message, /plain http:\/\/.*use https:\/\//);
             return true;
           });

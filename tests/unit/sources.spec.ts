@@ -14,7 +14,8 @@ import {
   sourceKeys,
   sources,
 } from "../../provider/sources";
-import { type CheckFailure, validateBaseConnectionInputs } from "../../provider/validation";
+import { validateBaseConnectionInputs } from "../../provider/base-connection/inputs";
+import type { CheckFailure } from "../../provider/shared/check";
 import { type AuthFixtures, type ExpectedFailure, sourceFixtures, type SourceFixtures } from "../fixtures/sources";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -267,7 +268,7 @@ describe("provider/sources dependencies", () => {
 
   it("loading provider/sources and provider/validation does not load @pulumi/pulumi", () => {
     const script =
-      'require("./provider/sources"); require("./provider/validation");' +
+      'require("./provider/sources"); require("./provider/base-connection/inputs");' +
       "process.stdout.write(JSON.stringify(Object.keys(require.cache)));";
     const output = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
       cwd: ROOT,

@@ -1,11 +1,7 @@
 import { strict as assert } from "node:assert";
 import { sourceKeys, sources } from "../../provider/sources";
-import {
-  type CheckFailure,
-  secretParamNames,
-  UNKNOWN,
-  validateBaseConnectionInputs,
-} from "../../provider/validation";
+import { secretParamNames, validateBaseConnectionInputs } from "../../provider/base-connection/inputs";
+import { type CheckFailure, UNKNOWN } from "../../provider/shared/check";
 import { sourceFixtures } from "../fixtures/sources";
 
 const ADLS_SPEC = "Basic Authentication for adls-gen2";

@@ -3,7 +3,7 @@
  * (a JSON list), imported by package name as a user's program would import it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { BaseConnection, type SourceKey } from "pulumi-aep-azure";
+import { BaseConnection, type BaseConnectionAuthArgs, type SourceKey } from "pulumi-aep-azure";
 
 interface DeclaredConnection {
   resourceName: string;
@@ -20,6 +20,6 @@ export const connectionIds = declared.map(
     new BaseConnection(connection.resourceName, {
       source: connection.source,
       name: connection.name,
-      auth: { specName: connection.specName, params: connection.params },
+      auth: { specName: connection.specName, params: connection.params } as BaseConnectionAuthArgs,
     }).connectionId,
 );

@@ -3,38 +3,42 @@
  * (type token `pulumi-nodejs:dynamic/aep:BaseConnection`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { serializedBaseConnectionProvider } from "./serialized-provider";
-import { SECRET_OUTPUT } from "./state";
-import { findSource, type SourceKey } from "./sources";
+import { serializedProvider } from "../serialized-provider";
+import { findAuthVariant, findSource, type AuthParams, type AuthSpecName, type SourceKey } from "../sources";
+import { SECRET_OUTPUT } from "./outputs";
 
-/** Auth of a base connection: one of the source's auth specs and its params. */
-export interface BaseConnectionAuthArgs {
-  /**
-   * Exact Adobe auth spec name, e.g. `"Connection String Based Authentication"`. Must be known at preview
-   * time (it selects the params schema); changing it replaces the connection.
-   */
-  specName: pulumi.Input<string>;
-  /**
-   * The auth params of that spec. Each value may be an Output (e.g. a storage account name); every value
-   * is stored as a Pulumi secret when its name is one of the spec's secret params, or when the spec is
-   * not known when the program runs.
-   */
-  params: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
+/** Auth of a base connection to source `K`: one of its auth specs (exact Adobe name) and that spec's params. */
+export type BaseConnectionAuthArgs<K extends SourceKey = SourceKey> = K extends SourceKey ? AuthArgsOf<K> : never;
 
-/** Arguments of a {@link BaseConnection}. */
-export interface BaseConnectionArgs {
+type AuthArgsOf<K extends SourceKey> = {
+  [S in AuthSpecName<K>]: {
+    /**
+     * Exact Adobe auth spec name, e.g. `"Connection String Based Authentication"`. Must be known at preview
+     * time (it selects the params schema); changing it replaces the connection.
+     */
+    specName: pulumi.Input<S>;
+    /**
+     * The auth params of that spec. Each value may be an Output (e.g. a storage account name); every value
+     * is stored as a Pulumi secret when its name is one of the spec's secret params, or when the spec is
+     * not known when the program runs.
+     */
+    params: pulumi.Input<{ [P in keyof AuthParams<K, S>]: pulumi.Input<AuthParams<K, S>[P]> }>;
+  };
+}[AuthSpecName<K>];
+
+/** Arguments of a {@link BaseConnection} to source `K`. */
+export interface BaseConnectionArgs<K extends SourceKey = SourceKey> {
   /**
    * Registry key of the source: `synapse`, `sql-server`, `adls-gen2`, `table-storage` or `databricks`.
    * Changing it replaces the connection.
    */
-  source: pulumi.Input<SourceKey>;
+  source: pulumi.Input<K>;
   /** Display name of the connection in AEP. Changing it updates the connection in place. */
   name: pulumi.Input<string>;
   /** Free-text description stored on the connection. @default none */
   description?: pulumi.Input<string>;
   /** Credentials for one of the source's auth specs. Rotating them updates the connection in place. */
-  auth: pulumi.Input<BaseConnectionAuthArgs>;
+  auth: pulumi.Input<BaseConnectionAuthArgs<K>>;
   /**
    * Sandbox holding the connection. Changing it replaces the connection.
    * @default the provider's sandbox: config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod`
@@ -65,7 +69,7 @@ export interface BaseConnectionArgs {
  *
  * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/synapse-analytics
  */
-export class BaseConnection extends pulumi.dynamic.Resource {
+export class BaseConnection<K extends SourceKey = SourceKey> extends pulumi.dynamic.Resource {
   /** The base connection id in AEP, to use in dataflows. */
   declare readonly connectionId: pulumi.Output<string>;
   /** Current etag of the connection (quotes included). */
@@ -81,7 +85,7 @@ export class BaseConnection extends pulumi.dynamic.Resource {
   /** Sandbox the connection lives in. */
   declare readonly sandboxName: pulumi.Output<string>;
 
-  constructor(name: string, args: BaseConnectionArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: BaseConnectionArgs<K>, opts?: pulumi.CustomResourceOptions) {
     const props = {
       ...args,
       auth: protectAuth(args.source, args.auth),
@@ -95,7 +99,7 @@ export class BaseConnection extends pulumi.dynamic.Resource {
     };
     // Not left to the engine's matching of output to input names: the secret params output has no input of that name.
     const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), SECRET_OUTPUT])];
-    super(serializedBaseConnectionProvider, name, props, { ...opts, additionalSecretOutputs }, "aep", "BaseConnection");
+    super(serializedProvider("BaseConnection"), name, props, { ...opts, additionalSecretOutputs }, "aep", "BaseConnection");
   }
 }
 
@@ -103,25 +107,28 @@ export class BaseConnection extends pulumi.dynamic.Resource {
  * Wrap secret params in `pulumi.secret`, one value at a time, so that a param that is unknown at preview
  * time (an Output of another resource) leaves `specName` and the other params known and checkable.
  */
-function protectAuth(
-  source: pulumi.Input<SourceKey>,
-  auth: pulumi.Input<BaseConnectionAuthArgs>,
-): pulumi.Input<BaseConnectionAuthArgs> {
+/** Auth as `protectAuth` handles it, whatever the source. */
+interface LooseAuth {
+  specName: pulumi.Input<string>;
+  params: pulumi.Input<Record<string, pulumi.Input<string | undefined> | undefined>>;
+}
+
+function protectAuth<K extends SourceKey>(
+  source: pulumi.Input<K>,
+  auth: pulumi.Input<BaseConnectionAuthArgs<K>>,
+): pulumi.Input<BaseConnectionAuthArgs<K>> {
   if (pulumi.Output.isInstance(auth) || auth instanceof Promise) {
-    return pulumi.secret(auth);
+    return pulumi.secret(auth) as pulumi.Input<BaseConnectionAuthArgs<K>>;
   }
-  const { specName, params } = auth as BaseConnectionAuthArgs;
+  const { specName, params } = auth as unknown as LooseAuth;
   if (pulumi.Output.isInstance(params) || params instanceof Promise) {
-    return { specName, params: pulumi.secret(params) };
+    return { specName, params: pulumi.secret(params) } as unknown as BaseConnectionAuthArgs<K>;
   }
-  const variant =
-    typeof source === "string" && typeof specName === "string"
-      ? findSource(source)?.auth[specName as never]
-      : undefined;
-  const secretNames: readonly string[] | undefined = (variant as { secretParams?: readonly string[] } | undefined)?.secretParams;
-  const protectedParams: Record<string, pulumi.Input<string>> = {};
-  for (const [key, value] of Object.entries(params as Record<string, pulumi.Input<string>>)) {
-    protectedParams[key] = !secretNames || secretNames.includes(key) ? pulumi.secret(value) : value;
+  const definition = typeof source === "string" ? findSource(source) : undefined;
+  const variant = definition !== undefined && typeof specName === "string" ? findAuthVariant(definition, specName) : undefined;
+  const protectedParams: Record<string, pulumi.Input<string | undefined> | undefined> = {};
+  for (const [key, value] of Object.entries(params)) {
+    protectedParams[key] = !variant || variant.secretParams.includes(key) ? pulumi.secret(value) : value;
   }
-  return { specName, params: protectedParams };
+  return { specName, params: protectedParams } as unknown as BaseConnectionAuthArgs<K>;
 }

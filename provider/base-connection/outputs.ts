@@ -11,9 +11,9 @@
  * later are optional.
  */
 import { z } from "zod";
-import type { Connection } from "./flow-service";
-import type { BaseConnectionInputs } from "./validation";
-import { secretParamNames } from "./validation";
+import type { Connection } from "../flow-service";
+import { isSourceKey } from "../sources";
+import { secretParamNames, type BaseConnectionInputs } from "./inputs";
 
 /** Inputs with every value known: what create and update work with, once the engine resolved all unknowns. */
 export type KnownBaseConnectionInputs = Omit<BaseConnectionInputs, "auth" | "verify"> & {
@@ -125,4 +125,39 @@ export function toOutputs(inputs: KnownBaseConnectionInputs, connection: Connect
     outputs.description = connection.description;
   }
   return outputs;
+}
+
+/**
+ * Outputs after a refresh read `connection`: AEP's view of name, description, state, times and non-secret params;
+ * the secret params are kept from state, since Flow Service masks them on read.
+ */
+export function refreshedOutputs(olds: StoredOutputs, connection: Connection, sandboxName: string): StoredOutputs {
+  // An unknown auth spec gives every secret param of the source, so nothing secret is taken for public.
+  const secret = new Set<string>(
+    olds.source !== undefined && isSourceKey(olds.source) ? secretParamNames(olds.source, olds.authSpecName ?? "") : [],
+  );
+  // Secrets come back masked, so they are kept from state; non-secret params are compared for drift.
+  const reported = connection.auth?.params ?? {};
+  const authParams = { ...(olds.authParams ?? {}) };
+  for (const [key, value] of Object.entries(reported)) {
+    if (!secret.has(key) && key in authParams) {
+      authParams[key] = value;
+    }
+  }
+  return {
+    connectionId: connection.id,
+    etag: connection.etag,
+    connectionSpecId: connection.connectionSpec.id,
+    state: connection.state ?? olds.state ?? "",
+    createdAt: connection.createdAt !== undefined ? new Date(connection.createdAt).toISOString() : olds.createdAt,
+    updatedAt: connection.updatedAt !== undefined ? new Date(connection.updatedAt).toISOString() : olds.updatedAt,
+    sandboxName,
+    source: olds.source,
+    name: connection.name,
+    description: connection.description === "" ? undefined : connection.description,
+    authSpecName: connection.auth?.specName ?? olds.authSpecName,
+    authParams,
+    secretAuthParams: olds.secretAuthParams,
+    verify: olds.verify ?? false,
+  };
 }

@@ -1,12 +1,14 @@
 /**
- * `GET /connections` as an async iterator over every page. Pages are chained by `_links.next.href`, which Flow
- * Service gives relative to its base path (`/connections?continuationToken=...`); an absolute href is accepted when
- * it points at the same Flow Service, never elsewhere, since the request carries the access token.
+ * Flow Service lists (`GET /connections`, `/sourceConnections`, `/flows`, …) as async iterators over every page.
+ * Pages are chained by `_links.next.href`, which Flow Service gives relative to its base path
+ * (`/connections?continuationToken=...`); an absolute href is accepted when it points at the same service, never
+ * elsewhere, since the request carries the access token.
  */
+import { z } from "zod";
 import { failure, send, unparseable, type CallContext, type CallSpec } from "./call";
 import { FlowServiceError } from "./errors";
-import type { Connection, ListConnectionsQuery, RequestOptions } from "./types";
-import { parseConnectionPage } from "./wire";
+import type { ListQuery, RequestOptions } from "./types";
+import { lenient, parseJson, type Parsed } from "./wire";
 
 /** A page request: path relative to the base plus decoded query pairs. */
 export interface PageRequest {
@@ -14,11 +16,17 @@ export interface PageRequest {
   query: [string, string][];
 }
 
+/** One parsed page. */
+export interface Page<T> {
+  items: T[];
+  nextHref?: string;
+}
+
 /** Hard stop against a server that keeps answering with new continuation links. */
 const MAX_PAGES = 100_000;
 
-/** The first page request for a query: one `property` param per filter. */
-export function firstPage(query: ListConnectionsQuery): PageRequest {
+/** The first page request of a list at `path`: one `property` param per filter. */
+export function firstPage(path: string, query: ListQuery): PageRequest {
   const pairs: [string, string][] = [];
   const filters = query.property === undefined ? [] : Array.isArray(query.property) ? query.property : [query.property];
   for (const filter of filters) pairs.push(["property", filter]);
@@ -27,15 +35,15 @@ export function firstPage(query: ListConnectionsQuery): PageRequest {
     pairs.push(["limit", String(query.limit)]);
   }
   if (query.orderby !== undefined) pairs.push(["orderby", query.orderby]);
-  return { path: "/connections", query: pairs };
+  return { path, query: pairs };
 }
 
 /**
  * Turns `_links.next.href` into a page request. Accepts a path relative to the base (`/connections?...`), the
  * same path with the base prefix, or an absolute URL on the same origin and base.
- * @throws FlowServiceError when the link leaves this Flow Service.
+ * @throws FlowServiceError when the link leaves this service.
  */
-export function nextPage(href: string, baseUrl: string): PageRequest {
+export function nextPage(href: string, baseUrl: string, listPath: string): PageRequest {
   const base = new URL(`${baseUrl}/`);
   const basePath = base.pathname.replace(/\/+$/, "");
   const absolute = /^[a-z][a-z0-9+.-]*:/i.test(href);
@@ -44,21 +52,39 @@ export function nextPage(href: string, baseUrl: string): PageRequest {
   const insideBase = path === basePath || path.startsWith(`${basePath}/`);
   if (absolute && (url.origin !== base.origin || !insideBase)) {
     throw new FlowServiceError(
-      { status: 0, method: "GET", path: "/connections" },
-      `GET /connections: refusing to follow a next-page link outside ${base.origin}${basePath} (got ${url.origin}${url.pathname})`,
+      { status: 0, method: "GET", path: listPath },
+      `GET ${listPath}: refusing to follow a next-page link outside ${base.origin}${basePath} (got ${url.origin}${url.pathname})`,
     );
   }
   if (insideBase && basePath !== "") path = path.slice(basePath.length);
   return { path: path === "" ? "/" : path, query: [...url.searchParams] };
 }
 
-/** Yields every connection matching `query`, page after page, until no next link remains. */
-export async function* iterateConnections(
+/** A parser of `{items: [...], _links: {next: {href}}}` pages, given how to read one item. */
+export function pageParser<S extends z.ZodType, T>(item: S, toItem: (value: z.infer<S>) => T): (text: string) => Parsed<Page<T>> {
+  const schema = z
+    .object({
+      items: z.array(item),
+      _links: lenient(z.object({ next: lenient(z.object({ href: lenient(z.string()) }).loose()) }).loose()),
+    })
+    .loose();
+  return (text) =>
+    parseJson(schema, text, (body) => {
+      const page: Page<T> = { items: (body.items as z.infer<S>[]).map(toItem) };
+      const href = body._links?.next?.href;
+      if (href !== undefined && href !== "") page.nextHref = href;
+      return page;
+    });
+}
+
+/** Yields every item of the list that starts at `first`, page after page, until no next link remains. */
+export async function* iteratePages<T>(
   ctx: CallContext,
-  query: ListConnectionsQuery,
+  first: PageRequest,
+  parsePage: (text: string) => Parsed<Page<T>>,
   options: RequestOptions,
-): AsyncGenerator<Connection, void, undefined> {
-  let page: PageRequest | undefined = firstPage(query);
+): AsyncGenerator<T, void, undefined> {
+  let page: PageRequest | undefined = first;
   const seen = new Set<string>();
   for (let count = 0; page !== undefined; count += 1) {
     const spec: CallSpec = { method: "GET", path: page.path, query: page.query, idempotent: true, options };
@@ -71,7 +97,7 @@ export async function* iterateConnections(
     const exchange = await send(ctx, spec);
     const response = exchange.response;
     if (response?.status !== 200) throw failure(ctx, spec, exchange);
-    const parsed = parseConnectionPage(response.text);
+    const parsed = parsePage(response.text);
     if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
     for (const item of parsed.value.items) yield item;
     const href = parsed.value.nextHref;
@@ -83,6 +109,6 @@ export async function* iterateConnections(
       );
     }
     seen.add(href);
-    page = nextPage(href, ctx.baseUrl);
+    page = nextPage(href, ctx.baseUrl, first.path);
   }
 }

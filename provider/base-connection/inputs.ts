@@ -1,7 +1,7 @@
 /**
- * Validation of BaseConnection resource inputs, as the dynamic-provider host passes them to `check`: plain JSON,
- * with the reserved `__provider` key, and with Pulumi's unknown sentinel wherever a value is not known yet
- * (preview). Pure: imports only zod and the source registry.
+ * The inputs of a `BaseConnection` and their validation, as the dynamic-provider host passes them to `check`
+ * (plain JSON, `__provider` included, the unknown sentinel wherever a value is not known yet). Pure: zod, the
+ * source registry and the shared check rules only.
  */
 import { z } from "zod";
 import {
@@ -12,26 +12,19 @@ import {
   type SourceDefinition,
   sourceKeys,
   type SourceKey,
-} from "./sources";
-import { isGuid, jsonType, LIMITS, list, quote, textProblem } from "./sources/formats";
-
-/**
- * Pulumi's unknown sentinel (`pulumi.runtime.unknownValue`). During preview the host passes it in place of any value
- * that depends on another resource's output, even where an object or boolean is expected.
- */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export type Unknown = typeof UNKNOWN;
-
-/** True for {@link UNKNOWN}: a value Pulumi does not know yet (preview only). */
-export function isUnknown(value: unknown): value is Unknown {
-  return value === UNKNOWN;
-}
-
-/** One input problem, as Pulumi's `CheckFailure`: `property` is a dotted path such as `auth.params.url`. */
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+} from "../sources";
+import { isGuid, jsonType, LIMITS, list, quote } from "../sources/formats";
+import {
+  isObject,
+  suggestion,
+  textFailure,
+  UNKNOWN,
+  unknownKeyFailures,
+  valueAt,
+  type CheckFailure,
+  type JsonObject,
+  type Unknown,
+} from "../shared/check";
 
 /**
  * Validated inputs with defaults applied. String fields may hold {@link UNKNOWN} during preview; `verify` and
@@ -54,66 +47,17 @@ export interface BaseConnectionInputs {
 /** The keys `validateBaseConnectionInputs` accepts at the top level (besides the host's `__provider`). */
 export const INPUT_KEYS = ["source", "name", "description", "auth", "sandboxName", "verify", "adopt"] as const;
 const AUTH_KEYS = ["specName", "params"] as const;
-const PROVIDER_KEY = "__provider";
-
 /**
  * AEP sandbox names: lowercase letters, digits and hyphens, starting with a letter, at most 256 characters
  * (e.g. "prod", "dev-emea-2").
  */
 const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,255}$/;
 
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** `Did you mean "x"?` when `key` matches an allowed key ignoring case, hyphens and underscores. */
-function suggestion(key: string, allowed: readonly string[]): string {
-  const simplify = (s: string) => s.toLowerCase().replace(/[-_\s]/g, "");
-  const match = allowed.find((candidate) => simplify(candidate) === simplify(key));
-  return match ? ` (did you mean ${JSON.stringify(match)}?)` : "";
-}
-
-function unknownKeyFailures(object: JsonObject, allowed: readonly string[], path: readonly string[], what: string) {
-  return Object.keys(object)
-    .filter((key) => !allowed.includes(key) && !(path.length === 0 && key === PROVIDER_KEY))
-    .map((key) => ({
-      property: z.core.toDotPath([...path, key]),
-      reason: `unknown ${what} ${quote(key)}${suggestion(key, allowed)}; expected one of: ${list(allowed)}`,
-    }));
-}
-
-/** Checks an optional or required string field; returns its failure or undefined. */
-function textFailure(
-  value: unknown,
-  property: string,
-  expected: string,
-  maxLength: number,
-  rule?: (value: string) => string | undefined,
-  optional = false,
-): CheckFailure | undefined {
-  if (value === UNKNOWN) return undefined;
-  if (typeof value !== "string") {
-    return { property, reason: `must be a string (got ${jsonType(value)}); expected ${expected}` };
-  }
-  const problem = textProblem(value, maxLength, false) ?? rule?.(value);
-  if (problem === undefined) return undefined;
-  const hint = problem === "is empty" && optional ? " (omit it instead)" : "";
-  return { property, reason: `${problem}${hint}; expected ${expected} (got ${quote(value)})` };
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current = root;
-  for (const segment of path) {
-    if (!isObject(current) && !Array.isArray(current)) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[segment];
-  }
-  return current;
-}
-
-/** Runs the auth variant's zod schema; failures on values that are still unknown are dropped. */
-function paramFailures(source: SourceDefinition, specName: string, params: unknown): CheckFailure[] {
+/**
+ * Runs the auth variant's zod schema over `params`; failures name `auth.params.<param>`, and failures on values that
+ * are still unknown are dropped. Components map these paths back to the arguments the user wrote.
+ */
+export function paramFailures(source: SourceDefinition, specName: string, params: unknown): CheckFailure[] {
   const variant = findAuthVariant(source, specName)!;
   const expectedKeys = paramNames(variant);
   if (!isObject(params)) {

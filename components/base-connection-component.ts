@@ -1,0 +1,97 @@
+/**
+ * The shared shape of the five source components: each is a ComponentResource holding one `BaseConnection` child,
+ * named after the component.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { BaseConnection, type BaseConnectionAuthArgs } from "../provider/base-connection/resource";
+import type { SourceKey } from "../provider/sources";
+import { ArgumentChecks } from "./arguments";
+
+/** Arguments every source component accepts. */
+export interface ConnectionCommonArgs {
+  /** Display name of the connection in AEP. @default the Pulumi resource name */
+  displayName?: pulumi.Input<string>;
+  /** Free-text description stored on the connection. @default none */
+  description?: pulumi.Input<string>;
+  /**
+   * Sandbox holding the connection; changing it replaces the connection.
+   * @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod`
+   */
+  sandboxName?: pulumi.Input<string>;
+  /** Run Flow Service's connection test after create and update, and fail if it reports false. @default false */
+  verify?: pulumi.Input<boolean>;
+  /** Id of an existing base connection to take over instead of creating a new one. @default none */
+  adopt?: pulumi.Input<string>;
+}
+
+/** Names of {@link ConnectionCommonArgs}. */
+const COMMON_ARGS = ["displayName", "description", "sandboxName", "verify", "adopt"] as const;
+
+/**
+ * Exactly one of `T`'s properties: the others must be absent. `Exclusive<{ a: A; b: B }>` is
+ * `{ a: A; b?: never } | { a?: never; b: B }`, so giving both does not type-check.
+ */
+export type Exclusive<T> = {
+  [K in keyof T]: { [P in K]: T[P] } & { [P in Exclude<keyof T, K>]?: never };
+}[keyof T];
+
+/** How a component describes itself to its base class. */
+export interface ComponentDefinition<K extends SourceKey, A> {
+  /** Type token, e.g. `aep:azure:SynapseConnection`. */
+  type: string;
+  /** Class name, for messages. */
+  className: string;
+  source: K;
+  /** The component's own argument names, beside the common ones. */
+  arguments: readonly string[];
+  /** Arguments of earlier versions, by their new names. */
+  renamed?: Readonly<Record<string, string>>;
+  /** The child's auth, from the component's own arguments, checked with `checks`. */
+  auth(args: A, checks: ArgumentChecks): BaseConnectionAuthArgs<K>;
+}
+
+/** Base class of the source components. Subclasses describe how their typed args become the child's auth. */
+export abstract class BaseConnectionComponent<K extends SourceKey, A extends ConnectionCommonArgs> extends pulumi.ComponentResource {
+  /** The base connection id in AEP, to use in dataflows. */
+  readonly connectionId: pulumi.Output<string>;
+  /** Current etag of the connection (quotes included). */
+  readonly etag: pulumi.Output<string>;
+  /** Flow Service connection spec id of the source. */
+  readonly connectionSpecId: pulumi.Output<string>;
+  /** AEP's state of the connection, e.g. `enabled`. */
+  readonly state: pulumi.Output<string>;
+  /** The underlying `BaseConnection` resource. */
+  readonly connection: BaseConnection;
+
+  protected constructor(definition: ComponentDefinition<K, A>, name: string, args: A, opts?: pulumi.ComponentResourceOptions) {
+    super(definition.type, name, {}, opts);
+    const checks = new ArgumentChecks(this, definition.className);
+    const raw = (args ?? {}) as unknown as Record<string, unknown>;
+    checks.keys(raw, [...COMMON_ARGS, ...definition.arguments], "", definition.renamed);
+    const auth = definition.auth(args, checks);
+    checks.report();
+    this.connection = new BaseConnection(
+      name,
+      {
+        source: definition.source,
+        name: args.displayName ?? name,
+        description: args.description,
+        auth,
+        sandboxName: args.sandboxName,
+        verify: args.verify,
+        adopt: args.adopt,
+      },
+      { parent: this },
+    );
+    this.connectionId = this.connection.connectionId;
+    this.etag = this.connection.etag;
+    this.connectionSpecId = this.connection.connectionSpecId;
+    this.state = this.connection.state;
+    this.registerOutputs({
+      connectionId: this.connectionId,
+      etag: this.etag,
+      connectionSpecId: this.connectionSpecId,
+      state: this.state,
+    });
+  }
+}

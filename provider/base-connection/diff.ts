@@ -1,0 +1,69 @@
+/**
+ * How declared inputs compare with what state holds: what `diff` reports (in-place update or replacement, the way
+ * Flow Service allows) and the JSON Patch that `update` sends.
+ *
+ * Flow Service can PATCH a connection's name, description and auth params; it cannot change its connection spec
+ * (FLOW-1414) or its auth spec, and a connection cannot move between sandboxes. Those three replace.
+ */
+import type { JsonPatchOperation } from "../flow-service";
+import { hasUnknown, sameRecord } from "../shared/check";
+import type { BaseConnectionInputs } from "./inputs";
+import { splitParams, type KnownBaseConnectionInputs, type StoredOutputs } from "./outputs";
+
+/** What `diff` tells the engine. */
+export interface BaseConnectionDiff {
+  changes: boolean;
+  /** Input paths whose change replaces the connection. */
+  replaces: string[];
+}
+
+/**
+ * Whether the declared auth differs from state: params not known yet (preview) count as changed; otherwise both the
+ * non-secret params (as AEP last reported them) and the secret ones (as last declared) must be equal.
+ */
+export function authChanged(olds: StoredOutputs, inputs: BaseConnectionInputs): boolean {
+  const params = inputs.auth.params;
+  if (typeof params !== "object" || hasUnknown(params)) {
+    return true;
+  }
+  const { publicParams, secretParams } = splitParams({ source: inputs.source, auth: { specName: inputs.auth.specName, params } });
+  return !sameRecord(olds.authParams, publicParams) || !sameRecord(olds.secretAuthParams, secretParams);
+}
+
+/**
+ * The diff of declared inputs against stored outputs. `declaredSandbox` is the sandbox the inputs resolve to
+ * (their own, else the provider's default). Fields that older state lacks never force a replacement.
+ */
+export function diffBaseConnection(olds: StoredOutputs, inputs: BaseConnectionInputs, declaredSandbox: string): BaseConnectionDiff {
+  const replaces: string[] = [];
+  if (olds.source !== undefined && inputs.source !== olds.source) replaces.push("source");
+  if (olds.authSpecName !== undefined && inputs.auth.specName !== olds.authSpecName) replaces.push("auth.specName");
+  if (olds.sandboxName !== undefined && declaredSandbox !== olds.sandboxName) replaces.push("sandboxName");
+  const changes =
+    replaces.length > 0 ||
+    inputs.name !== olds.name ||
+    (inputs.description || undefined) !== (olds.description || undefined) ||
+    inputs.verify !== (olds.verify ?? false) ||
+    authChanged(olds, inputs);
+  return { changes, replaces };
+}
+
+/** The JSON Patch operations that take the stored connection to the declared inputs. */
+export function patchOperations(olds: StoredOutputs, inputs: KnownBaseConnectionInputs): JsonPatchOperation[] {
+  const operations: JsonPatchOperation[] = [];
+  if (inputs.name !== olds.name) {
+    operations.push({ op: "replace", path: "/name", value: inputs.name });
+  }
+  if ((inputs.description || undefined) !== (olds.description || undefined)) {
+    operations.push(
+      !inputs.description
+        ? { op: "remove", path: "/description" }
+        : { op: "add", path: "/description", value: inputs.description },
+    );
+  }
+  if (authChanged(olds, inputs)) {
+    // `/auth/params` is replaced whole, so every param is sent, unchanged secrets included.
+    operations.push({ op: "replace", path: "/auth/params", value: inputs.auth.params });
+  }
+  return operations;
+}
