@@ -1,6 +1,6 @@
 /**
  * The emulator's own catalogue of the five Azure connection specs, transcribed from the seed pages in
- * /work/shared/seeds/ (ids, auth spec names and parameter names exactly as the request examples show them).
+ * ../shared/seeds/ (ids, auth spec names and parameter names exactly as the request examples show them).
  * Deliberately independent of `provider/`: the provider's tests must fail if its registry drifts from Adobe's docs.
  *
  * Spec `name`s other than "adls-gen2" and "sql-server" (confirmed by old doc revisions) are emulator choices.

@@ -4,7 +4,7 @@ import { FLOW_SERVICE_BASE_PATH, type FlowCall } from "./context";
 import { flowErrors } from "./errors";
 import { applyFilters, parsePropertyFilter, stringField, type FilterFields } from "./filters";
 import { jsonReply, type Reply } from "./http";
-import type { StoredConnection } from "./index";
+import type { StoredConnection } from "./types";
 import { clientActor, type NewConnectionRecord } from "./store";
 
 /** What GET returns in place of a `format: password` param when masking is on. */

@@ -1,5 +1,5 @@
 /** State shared by the request pipeline and the route handlers. */
-import type { EmulatorClientCredentials, RecordedRequest } from "./index";
+import type { EmulatorClientCredentials, RecordedRequest } from "./types";
 import type { FaultQueue } from "./faults";
 import type { DelayScheduler } from "./http";
 import type { TokenRegistry } from "./ims";

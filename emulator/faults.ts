@@ -1,9 +1,124 @@
-/** The fault queue: injected failures matched against incoming requests in insertion order. */
+/**
+ * Injected failures: the fault kinds, one entry each in {@link FAULT_KINDS} (what it takes, which requests it
+ * matches, how its options are checked, what it does), and the queue that matches them against incoming requests in
+ * insertion order.
+ */
 import { STATUS_CODES } from "node:http";
-import type { FaultSpec } from "./index";
 import { gatewayError, type Reply } from "./http";
 
 const WRITE_METHODS: readonly string[] = ["POST", "PUT", "PATCH", "DELETE"];
+
+/** What a fault does to the socket once the request is taken. */
+export type FaultOutcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "hang" };
+
+/** What a fault kind's `apply` gets: the request, a way to run it for real, and a way to change state first. */
+export interface FaultContext {
+  kind: "ims" | "flow";
+  method: string;
+  route: string;
+  /** Handles the request as if there were no fault. */
+  run(): Reply;
+  /** Changes the etag of the connection a PATCH targets, as another writer would. */
+  touchTarget(): void;
+}
+
+interface FaultKind<Options> {
+  /** Methods it matches when the fault names none. @default every method */
+  readonly methods?: readonly string[];
+  /** Refuses bad options when the fault is injected. */
+  readonly check?: (options: Options) => void;
+  /** Milliseconds to wait before the request is handled. @default 0 */
+  readonly delayMs?: (options: Options) => number;
+  readonly apply: (options: Options, context: FaultContext) => FaultOutcome;
+}
+
+/** A table entry; `Options` is what a fault of this kind carries besides the common matching fields. */
+function kind<Options extends object = Record<never, never>>(definition: FaultKind<Options>): FaultKind<Options> {
+  return definition;
+}
+
+/** Every fault kind. */
+export const FAULT_KINDS = {
+  /** Answer `status` without applying the request. */
+  status: kind<{ status: number; retryAfter?: string; body?: unknown }>({
+    check: ({ status }) => {
+      if (!(Number.isInteger(status) && status >= 100 && status <= 599)) throw new RangeError(`fault.status must be an HTTP status, got ${status}`);
+    },
+    apply: (options, context) => ({ kind: "reply", reply: faultReply(options.status, context.kind, options.retryAfter, options.body) }),
+  }),
+  /** Destroy the socket without answering; the request is NOT applied. */
+  reset: kind({ apply: () => ({ kind: "reset" }) }),
+  /** Apply the write (POST/PUT/PATCH/DELETE), then answer 5xx (default 502). */
+  "commit-then-fail": kind<{ status?: number }>({
+    methods: WRITE_METHODS,
+    check: ({ status }) => {
+      if (status !== undefined && !(status >= 500 && status <= 599)) throw new RangeError(`commit-then-fail status must be 5xx, got ${status}`);
+    },
+    apply: (options, context) => {
+      context.run();
+      return { kind: "reply", reply: faultReply(options.status ?? 502, context.kind) };
+    },
+  }),
+  /** Apply the write, then destroy the socket. */
+  "commit-then-reset": kind({
+    methods: WRITE_METHODS,
+    apply: (_options, context) => {
+      context.run();
+      return { kind: "reset" };
+    },
+  }),
+  /** Extra delay before handling (see the request pipeline). */
+  latency: kind<{ ms: number }>({
+    check: ({ ms }) => {
+      if (!(Number.isInteger(ms) && ms >= 0)) throw new RangeError(`latency fault ms must be a non-negative integer, got ${ms}`);
+    },
+    delayMs: ({ ms }) => ms,
+    apply: (_options, context) => ({ kind: "reply", reply: context.run() }),
+  }),
+  /** Never answer (the socket stays open until the client gives up or `close()`). */
+  hang: kind({ apply: () => ({ kind: "hang" }) }),
+  /** Before handling a PATCH, change the target's etag (as if another writer won), so it meets a real 412. */
+  "stale-etag": kind({
+    methods: ["PATCH"],
+    apply: (_options, context) => {
+      context.touchTarget();
+      return { kind: "reply", reply: context.run() };
+    },
+  }),
+  /** Answer 401 `{"error_code":"401013","message":"Oauth token is not valid"}`. */
+  "expired-token": kind({ apply: () => ({ kind: "reply", reply: gatewayError(401, "401013", "Oauth token is not valid") }) }),
+} as const;
+
+/** Name of a fault kind. */
+export type FaultKindName = keyof typeof FAULT_KINDS;
+
+type OptionsOf<K extends FaultKindName> = (typeof FAULT_KINDS)[K] extends FaultKind<infer Options> ? Options : never;
+
+/** Which requests a fault applies to, and how often. */
+export interface FaultMatch {
+  /** Match the HTTP method (case-insensitive). @default the kind's methods, else any */
+  method?: string;
+  /** Match `route` (string = exact match, RegExp = test). e.g. "/connections", /^\/connections\/[^/]+$/, "/ims/token/v3" */
+  route?: string | RegExp;
+  /** How many matching requests it applies to. @default 1 */
+  times?: number;
+  /** Let this many matching requests through first. @default 0 */
+  skip?: number;
+}
+
+/** A fault to inject: matching fields plus one kind of {@link FAULT_KINDS} and that kind's options. */
+export type FaultSpec = FaultMatch & { [K in FaultKindName]: { kind: K } & OptionsOf<K> }[FaultKindName];
+
+/** How long the fault holds the request before it is handled. */
+export function faultDelayMs(fault: FaultSpec): number {
+  return (FAULT_KINDS[fault.kind] as FaultKind<FaultSpec>).delayMs?.(fault) ?? 0;
+}
+
+/** What the fault does to the request (see {@link FAULT_KINDS}). */
+export function applyFault(fault: FaultSpec, context: FaultContext): FaultOutcome {
+  const definition = FAULT_KINDS[fault.kind] as FaultKind<FaultSpec>;
+  return definition.apply(fault, context);
+}
 
 interface QueuedFault {
   spec: FaultSpec;
@@ -19,15 +134,9 @@ export class FaultQueue {
     const skip = spec.skip ?? 0;
     if (!Number.isInteger(times) || times < 1) throw new RangeError(`fault.times must be a positive integer, got ${times}`);
     if (!Number.isInteger(skip) || skip < 0) throw new RangeError(`fault.skip must be a non-negative integer, got ${skip}`);
-    if (spec.kind === "status" && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)) {
-      throw new RangeError(`fault.status must be an HTTP status, got ${spec.status}`);
-    }
-    if (spec.kind === "commit-then-fail" && spec.status !== undefined && !(spec.status >= 500 && spec.status <= 599)) {
-      throw new RangeError(`commit-then-fail status must be 5xx, got ${spec.status}`);
-    }
-    if (spec.kind === "latency" && !(Number.isInteger(spec.ms) && spec.ms >= 0)) {
-      throw new RangeError(`latency fault ms must be a non-negative integer, got ${spec.ms}`);
-    }
+    const definition = FAULT_KINDS[spec.kind] as FaultKind<FaultSpec> | undefined;
+    if (definition === undefined) throw new RangeError(`unknown fault kind ${JSON.stringify(spec.kind)}`);
+    definition.check?.(spec);
     this.queue.push({ spec: { ...spec }, remaining: times, toSkip: skip });
   }
 
@@ -57,13 +166,9 @@ export class FaultQueue {
 function matches(spec: FaultSpec, method: string, route: string): boolean {
   const upper = method.toUpperCase();
   if (spec.method !== undefined && spec.method.toUpperCase() !== upper) return false;
-  // Faults that only make sense on writes never get used up by the reads a client makes around them.
-  if (spec.method === undefined) {
-    if (spec.kind === "stale-etag" && upper !== "PATCH") return false;
-    if ((spec.kind === "commit-then-fail" || spec.kind === "commit-then-reset") && !WRITE_METHODS.includes(upper)) {
-      return false;
-    }
-  }
+  // Faults that only make sense on some methods never get used up by the other requests a client makes around them.
+  const methods = (FAULT_KINDS[spec.kind] as FaultKind<FaultSpec>).methods;
+  if (spec.method === undefined && methods !== undefined && !methods.includes(upper)) return false;
   if (spec.route === undefined) return true;
   return typeof spec.route === "string" ? spec.route === route : testRegExp(spec.route, route);
 }

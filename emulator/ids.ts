@@ -1,6 +1,6 @@
 /** Identifier generators shaped like the real service's values (clients must still treat them as opaque). */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { EmulatorClientCredentials } from "./index";
+import type { EmulatorClientCredentials } from "./types";
 
 /** A random lowercase UUID v4, like Flow Service resource ids. */
 export function newId(): string {

@@ -1,6 +1,6 @@
 /** Adobe IMS OAuth server-to-server: `POST /ims/token/v3` and the registry of issued access tokens. */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { EmulatorClientCredentials } from "./index";
+import type { EmulatorClientCredentials } from "./types";
 import { jsonReply, mediaType, type Reply } from "./http";
 
 /** The scopes Adobe's "Get credentials" widget grants an AEP OAuth server-to-server credential. */

@@ -19,7 +19,7 @@ import {
   type SortKey,
 } from "./filters";
 import { jsonReply, type Reply } from "./http";
-import type { StoredConnection } from "./index";
+import type { StoredConnection } from "./types";
 
 /** Largest `limit` accepted (Adobe's destinations spec: `maximum: 100`). */
 export const MAX_PAGE_SIZE = 100;

@@ -11,7 +11,7 @@ import { checkAuthParams, requireJsonBody } from "./connections";
 import type { FlowCall } from "./context";
 import { flowErrors } from "./errors";
 import { jsonReply, type Reply } from "./http";
-import type { StoredConnection } from "./index";
+import type { StoredConnection } from "./types";
 import { clientActor } from "./store";
 
 type PatchOp = "add" | "replace" | "remove";

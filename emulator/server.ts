@@ -8,10 +8,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createConnection, deleteConnection, exploreConnection, getConnection, getConnectionSpec, listConnectionSpecs, testConnection } from "./connections";
 import { FLOW_SERVICE_BASE_PATH, IMS_TOKEN_PATH, type EmulatorRuntime, type FlowCall, type RequestBody } from "./context";
 import { flowErrors } from "./errors";
-import { faultReply } from "./faults";
+import { applyFault, faultDelayMs, type FaultOutcome } from "./faults";
 import { FlowFailure, flattenHeaders, gatewayError, invalidContentType, mediaType, queryRecord, readBody, writeReply, type Reply } from "./http";
 import { handleTokenRequest, tokenRequestFields } from "./ims";
-import type { FaultSpec, RecordedRequest } from "./index";
+import type { RecordedRequest } from "./types";
 import { listConnections } from "./listing";
 import { patchConnection } from "./patch";
 
@@ -33,8 +33,6 @@ const ROUTES: readonly Route[] = [
 
 const BODY_METHODS: readonly string[] = ["POST", "PUT", "PATCH"];
 
-/** What happens to the socket once the handler has run. */
-type Outcome = { kind: "reply"; reply: Reply } | { kind: "reset" } | { kind: "hang" };
 
 export function createRequestListener(runtime: EmulatorRuntime): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -97,7 +95,8 @@ async function handle(runtime: EmulatorRuntime, req: IncomingMessage, res: Serve
   const fault = runtime.faults.take(method, route);
   if (fault !== undefined) record.fault = fault.kind;
   const proceed = async (): Promise<boolean> => {
-    if (fault?.kind === "latency" && !(await runtime.delays.wait(fault.ms))) return false;
+    const delayMs = fault === undefined ? 0 : faultDelayMs(fault);
+    if (delayMs > 0 && !(await runtime.delays.wait(delayMs))) return false;
     return kind === "ims" || (await runtime.delays.wait(runtime.latencyMs));
   };
   if (!(await proceed())) return; // closed while waiting
@@ -106,7 +105,10 @@ async function handle(runtime: EmulatorRuntime, req: IncomingMessage, res: Serve
     kind === "ims"
       ? handleTokenRequest(method, imsFields, runtime.clients, runtime.tokens)
       : handleFlowRequest(runtime, { method, route, query: url.searchParams, headers, body });
-  const outcome = applyFault(runtime, fault, kind, method, route, run);
+  const outcome: FaultOutcome =
+    fault === undefined
+      ? { kind: "reply", reply: run() }
+      : applyFault(fault, { kind, method, route, run, touchTarget: () => touchPatchTarget(runtime, method, route) });
   if (outcome.kind === "hang") return; // the socket stays open until the client gives up or close()
   if (outcome.kind === "reset") {
     resetSocket(req);
@@ -116,41 +118,13 @@ async function handle(runtime: EmulatorRuntime, req: IncomingMessage, res: Serve
   record.status = outcome.reply.status;
 }
 
-function applyFault(
-  runtime: EmulatorRuntime,
-  fault: FaultSpec | undefined,
-  kind: "ims" | "flow",
-  method: string,
-  route: string,
-  run: () => Reply,
-): Outcome {
-  switch (fault?.kind) {
-    case "status":
-      return { kind: "reply", reply: faultReply(fault.status, kind, fault.retryAfter, fault.body) };
-    case "expired-token":
-      return { kind: "reply", reply: gatewayError(401, "401013", "Oauth token is not valid") };
-    case "reset":
-      return { kind: "reset" };
-    case "hang":
-      return { kind: "hang" };
-    case "commit-then-fail":
-      run();
-      return { kind: "reply", reply: faultReply(fault.status ?? 502, kind) };
-    case "commit-then-reset":
-      run();
-      return { kind: "reset" };
-    case "stale-etag": {
-      const id = /^\/connections\/([^/]+)$/.exec(route)?.[1];
-      const target = method === "PATCH" && id !== undefined ? runtime.store.get(safeDecode(id)) : undefined;
-      if (target !== undefined) {
-        const live = runtime.store.find(target.id, target.orgId, target.sandboxName);
-        if (live !== undefined) runtime.store.touch(live);
-      }
-      return { kind: "reply", reply: run() };
-    }
-    default:
-      return { kind: "reply", reply: run() };
-  }
+/** Changes the etag of the connection a PATCH addresses (the stale-etag fault), as another writer would. */
+function touchPatchTarget(runtime: EmulatorRuntime, method: string, route: string): void {
+  const id = /^\/connections\/([^/]+)$/.exec(route)?.[1];
+  const target = method === "PATCH" && id !== undefined ? runtime.store.get(safeDecode(id)) : undefined;
+  if (target === undefined) return;
+  const live = runtime.store.find(target.id, target.orgId, target.sandboxName);
+  if (live !== undefined) runtime.store.touch(live);
 }
 
 /** Sends a TCP RST when the platform can, so the client sees ECONNRESET rather than a clean close. */

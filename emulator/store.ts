@@ -2,7 +2,7 @@
  * In-memory base connections, partitioned by (IMS org, sandbox): every lookup made on behalf of a request names
  * both, so a connection is invisible (404) from any other org or sandbox.
  */
-import type { EmulatorStore, StoredConnection } from "./index";
+import type { EmulatorStore, StoredConnection } from "./types";
 import { newAdobeUserId, newEtag, newId } from "./ids";
 
 /** Who performs a write: an OAuth client (`<clientId>@AdobeID`) or, out of band, "the UI" (`exc_app`). */

@@ -1,6 +1,6 @@
 /**
  * Drives the SDK's real Node.js dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) over gRPC, sending
- * exactly the requests the Pulumi engine sends (see /work/shared/reference/pulumi-dynamic-providers.md §1.2-§1.5, §2).
+ * exactly the requests the Pulumi engine sends (see ../shared/reference/pulumi-dynamic-providers.md §1.2-§1.5, §2).
  */
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
@@ -21,7 +21,7 @@ export { type PropertyBag } from "./property-values";
 /** The SDK's unknown-value sentinel (`rpc.unknownValue`), as the engine sends it for values unknown in preview. */
 export const unknown: string = unknownSentinel;
 
-/** Repository root (/work/main), computed from this file's location. */
+/** Repository root, computed from this file's location. */
 export const repositoryRoot: string = path.resolve(__dirname, "..");
 
 /** Reserved property carrying the serialized provider code in every dynamic resource's property bags. */

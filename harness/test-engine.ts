@@ -1,5 +1,5 @@
 /**
- * A small Pulumi test engine ("variant B" of /work/shared/reference/pulumi-dynamic-providers.md §3.4): runs an
+ * A small Pulumi test engine ("variant B" of ../shared/reference/pulumi-dynamic-providers.md §3.4): runs an
  * unmodified Pulumi program through the SDK's own program runner against a fake ResourceMonitor/Engine, sends dynamic
  * resources to the SDK's real dynamic-provider host, answers every other custom resource with mocks, and keeps a JSON
  * state file between operations — `preview`, `up`, `refresh` and `destroy` without the `pulumi` CLI.

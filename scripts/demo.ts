@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
 import { azureInvokes, azureResourceOutputs, tenantId } from "../harness/azure-mocks";
+import { aepConfigEntries } from "../harness/aep-config";
 import { TestEngine, type EngineResult } from "../harness/test-engine";
 
 const root = path.resolve(__dirname, "..");
@@ -55,18 +56,13 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, string]> {
 }
 
 async function demoWithTestEngine(emulator: Emulator, stateDir: string): Promise<void> {
-  const env = emulator.env();
   const engine = new TestEngine({
     programDir: path.join(root, "examples", "all-sources"),
     stateFile: path.join(stateDir, "state.json"),
     mocks: azureResourceOutputs,
     invokes: azureInvokes,
     config: {
-      "aep:clientId": { value: env["AEP_CLIENT_ID"]! },
-      "aep:clientSecret": { value: env["AEP_CLIENT_SECRET"]!, secret: true },
-      "aep:orgId": { value: env["AEP_ORG_ID"]! },
-      "aep:platformUrl": { value: env["AEP_PLATFORM_URL"]! },
-      "aep:imsUrl": { value: env["AEP_IMS_URL"]! },
+      ...aepConfigEntries(emulator),
       "aep-all-sources:databricksClusterId": { value: "0923-164208-abcd1234" },
       "aep-all-sources:databricksToken": { value: "dapi-demo-token-0123456789abcdef", secret: true },
     },
@@ -106,7 +102,7 @@ async function demoWithTestEngine(emulator: Emulator, stateDir: string): Promise
   step("pulumi up", `recreated ${count(result, "create")} connection (${took})`);
 
   const stateText = fs.readFileSync(path.join(stateDir, "state.json"), "utf8");
-  const plain = ["dapi-demo-token-0123456789abcdef", env["AEP_CLIENT_SECRET"]!].filter((s) => stateText.includes(s));
+  const plain = ["dapi-demo-token-0123456789abcdef", emulator.env()["AEP_CLIENT_SECRET"]!].filter((s) => stateText.includes(s));
   step("state file", `${(stateText.length / 1024).toFixed(1)} KB, ${plain.length === 0 ? "no secret in plain text" : "PLAIN-TEXT SECRET FOUND"}`);
 
   [result, took] = await timed(() => engine.destroy());

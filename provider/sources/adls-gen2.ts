@@ -1,5 +1,6 @@
 /**
- * Azure Data Lake Storage Gen2. Transcribed from Adobe's tutorial (seed 002). The page's parameter table gives the
+ * Azure Data Lake Storage Gen2. Transcribed from Adobe's tutorial (`docsUrl` below;
+ * the captured copy the project is specified from: ../shared/seeds/002_f6f3e99715260022.txt). The page's parameter table gives the
  * spec id with a stray trailing "1" (`…ff2b69b46dc41`); the request example's `…ff2b69b46dc4` is the right one.
  * "Basic Authentication" is Adobe's name for service-principal auth here.
  */

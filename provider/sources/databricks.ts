@@ -1,5 +1,6 @@
 /**
- * Azure Databricks (beta). Transcribed from Adobe's tutorial (seed 004); Real-Time CDP Ultimate only. The optional
+ * Azure Databricks (beta). Transcribed from Adobe's tutorial (`docsUrl` below;
+ * the captured copy the project is specified from: ../shared/seeds/004_d9fed334d3de80f2.txt); Real-Time CDP Ultimate only. The optional
  * `catalog` param appeared on the page after the seed was captured ("You do not need to specify a value for a
  * default catalog"). The cluster must be running when the connection is created.
  */

@@ -1,5 +1,6 @@
 /**
- * Microsoft SQL Server. Transcribed from Adobe's tutorial (seed 001; its example body lacks a closing brace).
+ * Microsoft SQL Server. Transcribed from Adobe's tutorial (`docsUrl` below;
+ * the captured copy the project is specified from: ../shared/seeds/001_1ce100aa38ee5764.txt; its example body lacks a closing brace).
  *
  * Adobe's auth spec checks the connection string with the case-sensitive pattern
  * `^(Data Source=)(.*)(;Initial Catalog=)(.*)(;Integrated Security=)(.*)(;User ID=)(.*)(;Password=)(.*)(;)`:

@@ -1,5 +1,6 @@
 /**
- * Azure Synapse Analytics. Transcribed from Adobe's tutorial (seed 000); Real-Time CDP Ultimate only.
+ * Azure Synapse Analytics. Transcribed from Adobe's tutorial (`docsUrl` below;
+ * the captured copy the project is specified from: ../shared/seeds/000_cefeb6b91c99305d.txt); Real-Time CDP Ultimate only.
  * The page's service-principal table says `connectSpec.id`; it means `connectionSpec.id`.
  */
 import { z } from "zod";

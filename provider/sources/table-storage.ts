@@ -1,5 +1,6 @@
 /**
- * Azure Table Storage (beta). Transcribed from Adobe's tutorial (seed 003). Adobe documents the pattern
+ * Azure Table Storage (beta). Transcribed from Adobe's tutorial (`docsUrl` below;
+ * the captured copy the project is specified from: ../shared/seeds/003_bd21e76901516e18.txt). Adobe documents the pattern
  * `DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…`; the Azure portal appends `EndpointSuffix=…`, so
  * other Azure Storage keys are accepted after the three required ones.
  */

@@ -4,7 +4,7 @@
  */
 import { startEmulator, type Emulator, type RecordedRequest } from "../../emulator";
 import { ProviderHost, serializeProvider, type PropertyBag } from "../../harness/provider-host";
-import { aepConfig, allVariants, cleanEnv, inputsFor, stopRig, urnOf, type Rig } from "../../tests/provider/support";
+import { aepConfig, allVariants, cleanEnv, inputsFor, stopRig, urnOf, type Rig } from "../../harness/rig";
 import { serializedProvider } from "../../provider/serialized-provider";
 import { pidListeningOn } from "./measure";
 

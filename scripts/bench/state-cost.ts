@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { TestEngine, type ResourceState } from "../../harness/test-engine";
-import { aepConfig, allVariants } from "../../tests/provider/support";
+import { aepConfigEntries } from "../../harness/aep-config";
+import { allVariants } from "../../harness/rig";
 
 const PROGRAM_DIR = path.join(__dirname, "state-program");
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/aep:BaseConnection";
@@ -66,9 +67,7 @@ export async function measureStateCost(connections: number): Promise<StateCostRe
         params: Object.fromEntries(Object.entries(variant.params).map(([key, value]) => [key, String(value)])),
       };
     });
-    const config = Object.fromEntries(
-      Object.entries(aepConfig(emulator)).map(([key, value]) => [key, { value, secret: key === "aep:clientSecret" }]),
-    );
+    const config = aepConfigEntries(emulator);
     const engine = new TestEngine({
       programDir: PROGRAM_DIR,
       stateFile: path.join(directory, "state.json"),

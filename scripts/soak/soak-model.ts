@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from "node:util";
 import { sources } from "../../provider/sources";
 import type { Emulator, RecordedRequest, StoredConnection } from "../../emulator";
 import type { PropertyBag } from "../../harness/provider-host";
-import type { Variant } from "../../tests/provider/support";
+import type { Variant } from "../../harness/rig";
 
 /** One logical resource of the soak (one `BaseConnection` in a program). */
 export interface SoakResource {

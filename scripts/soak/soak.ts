@@ -9,11 +9,11 @@
  * Used by `npm run soak` (scripts/soak.ts, full size) and by soak.spec.ts (a small run inside `npm test`).
  */
 import { HostCallError, type PropertyBag, type ProviderHost } from "../../harness/provider-host";
-import { allVariants, urnOf, type Variant } from "../../tests/provider/support";
+import { allVariants, urnOf, type Variant } from "../../harness/rig";
 import { sources } from "../../provider/sources";
 import { injectRandomFaults, seededRandom } from "./soak-faults";
 import { compareWithStore, countRetries, expectedContent, type Consistency, type OperationTrace, type SoakResource } from "./soak-model";
-import { startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "../../tests/reliability/rig";
+import { startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "../../harness/reliability-rig";
 
 export type SoakOperationKind = "create" | "adopt" | "update" | "read" | "delete";
 

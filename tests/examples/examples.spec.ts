@@ -9,21 +9,11 @@ import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { isEncryptedSecret } from "../../harness/state";
 import { TestEngine, type EngineResult, type StepOp } from "../../harness/test-engine";
+import { aepConfigEntries } from "../../harness/aep-config";
 import { azureInvokes, azureResourceOutputs, mockSecrets, tenantId } from "../../harness/azure-mocks";
 
 const examplesDir = path.resolve(__dirname, "..", "..", "examples");
 const CONNECTION = "pulumi-nodejs:dynamic/aep:BaseConnection";
-
-function aepConfig(emulator: Emulator) {
-  const env = emulator.env();
-  return {
-    "aep:clientId": { value: env["AEP_CLIENT_ID"]! },
-    "aep:clientSecret": { value: env["AEP_CLIENT_SECRET"]!, secret: true },
-    "aep:orgId": { value: env["AEP_ORG_ID"]! },
-    "aep:platformUrl": { value: env["AEP_PLATFORM_URL"]! },
-    "aep:imsUrl": { value: env["AEP_IMS_URL"]! },
-  };
-}
 
 /** Ops of the BaseConnection steps, by resource name. */
 function connectionOps(result: EngineResult): Record<string, StepOp> {
@@ -52,7 +42,7 @@ describe("examples/quickstart through the test engine", function () {
       programDir: path.join(examplesDir, "quickstart"),
       stateFile: path.join(dir, "state.json"),
       config: {
-        ...aepConfig(emulator),
+        ...aepConfigEntries(emulator),
         "aep-quickstart:storageAccountName": { value: "acmelake" },
         "aep-quickstart:tenantId": { value: tenantId },
         "aep-quickstart:servicePrincipalId": { value: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456" },
@@ -84,7 +74,7 @@ describe("examples/quickstart through the test engine", function () {
     assert.equal(result.outputs["connectionId"], connection!.id);
     const stateText = fs.readFileSync(path.join(dir, "state.json"), "utf8");
     assert.ok(!stateText.includes(secret), "no plain-text secret in the state file");
-    assert.ok(!stateText.includes(aepConfig(emulator)["aep:clientSecret"].value), "no AEP client secret in the state file");
+    assert.ok(!stateText.includes(emulator.env()["AEP_CLIENT_SECRET"]!), "no AEP client secret in the state file");
     assert.ok(stateText.includes("1b47061264138c4ac30d75fd1eb44270"), "secrets are stored as secrets");
   });
 
@@ -162,7 +152,7 @@ describe("examples/all-sources through the test engine", function () {
       mocks: azureResourceOutputs,
       invokes: azureInvokes,
       config: {
-        ...aepConfig(emulator),
+        ...aepConfigEntries(emulator),
         "aep-all-sources:databricksClusterId": { value: "0923-164208-abcd1234" },
         "aep-all-sources:databricksToken": { value: databricksToken, secret: true },
       },

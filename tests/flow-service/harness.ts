@@ -86,3 +86,38 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const item of items) all.push(item);
   return all;
 }
+
+/**
+ * Mocha hooks for a suite sharing one emulator and one client: started before the suite, reset before each test
+ * (store, faults, request log), closed after it. Read `suite.emulator` and `suite.client` inside the tests.
+ */
+export function sharedEmulatorAndClient(
+  emulatorOptions: EmulatorOptions = {},
+  clientOptions: FlowServiceClientOptions = {},
+): { readonly emulator: Emulator; readonly client: FlowServiceClient } {
+  let started: { emulator: Emulator; client: FlowServiceClient; close: () => Promise<void> } | undefined;
+  const current = () => {
+    if (started === undefined) throw new Error("the shared emulator is only there inside the suite's tests");
+    return started;
+  };
+  before(async () => {
+    started = await startWithClient(emulatorOptions, clientOptions);
+  });
+  after(async () => {
+    await started?.close();
+  });
+  beforeEach(() => {
+    const { emulator } = current();
+    emulator.store.clear();
+    emulator.clearFaults();
+    emulator.clearRequests();
+  });
+  return {
+    get emulator() {
+      return current().emulator;
+    },
+    get client() {
+      return current().client;
+    },
+  };
+}

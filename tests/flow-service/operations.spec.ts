@@ -11,35 +11,22 @@ import {
   flowServiceError,
   settingsFor,
   sqlServerConnection,
+  sharedEmulatorAndClient,
   startWithClient,
 } from "./harness";
 
 describe("flow-service client operations against the emulator", () => {
-  let emulator: Emulator;
-  let client: FlowServiceClient;
-  let close: () => Promise<void>;
-
-  before(async () => {
-    ({ emulator, client, close } = await startWithClient());
-  });
-  after(async () => {
-    await close();
-  });
-  beforeEach(() => {
-    emulator.store.clear();
-    emulator.clearFaults();
-    emulator.clearRequests();
-  });
+  const suite = sharedEmulatorAndClient();
 
   it("creates a connection with POST /connections and reads it back with GET", async () => {
-    const created = await client.createConnection(sqlServerConnection("Sales DB"));
+    const created = await suite.client.createConnection(sqlServerConnection("Sales DB"));
 
     assert.equal(created.recovered, false);
-    const stored = emulator.store.get(created.id);
+    const stored = suite.emulator.store.get(created.id);
     assert.equal(stored?.etag, created.etag);
     assert.match(created.etag, /^".+"$/, "the etag keeps its double quotes");
 
-    const read = await client.getConnection(created.id);
+    const read = await suite.client.getConnection(created.id);
     assert.ok(read);
     assert.equal(read.id, created.id);
     assert.equal(read.name, "Sales DB");
@@ -47,21 +34,21 @@ describe("flow-service client operations against the emulator", () => {
     assert.deepEqual(read.connectionSpec, { id: SQL_SERVER_SPEC_ID, version: "1.0" });
     assert.equal(read.auth?.specName, "Connection String Based Authentication");
     assert.equal(read.etag, created.etag);
-    assert.equal(read.createdClient, emulator.client.clientId);
+    assert.equal(read.createdClient, suite.emulator.client.clientId);
     assert.equal(read.sandboxName, "prod");
     assert.equal(typeof read.createdAt, "number");
   });
 
   it("sends the AEP headers on every call, Content-Type on writes, and never x-sandbox-id", async () => {
-    const { id } = await client.createConnection(sqlServerConnection("Headers"));
-    await client.getConnection(id);
+    const { id } = await suite.client.createConnection(sqlServerConnection("Headers"));
+    await suite.client.getConnection(id);
 
-    const [post, get] = flowRequests(emulator);
+    const [post, get] = flowRequests(suite.emulator);
     assert.ok(post && get);
     for (const request of [post, get]) {
       assert.match(request.headers["authorization"] ?? "", /^Bearer \S+$/);
-      assert.equal(request.headers["x-api-key"], emulator.client.clientId);
-      assert.equal(request.headers["x-gw-ims-org-id"], emulator.client.orgId);
+      assert.equal(request.headers["x-api-key"], suite.emulator.client.clientId);
+      assert.equal(request.headers["x-gw-ims-org-id"], suite.emulator.client.orgId);
       assert.equal(request.headers["x-sandbox-name"], "prod");
       assert.equal(request.headers["accept"], "application/json");
       assert.equal(request.headers["x-sandbox-id"], undefined);
@@ -72,7 +59,7 @@ describe("flow-service client operations against the emulator", () => {
   });
 
   it("returns undefined for an unknown id, but throws when the sandbox itself does not exist", async () => {
-    assert.equal(await client.getConnection("00000000-0000-0000-0000-000000000000"), undefined);
+    assert.equal(await suite.client.getConnection("00000000-0000-0000-0000-000000000000"), undefined);
 
     const strict = await startWithClient({ sandboxes: ["prod"] });
     try {
@@ -85,29 +72,29 @@ describe("flow-service client operations against the emulator", () => {
   });
 
   it("uses the sandbox of each call for x-sandbox-name and keeps sandboxes apart", async () => {
-    const inDev = await client.createConnection(sqlServerConnection("Dev only"), { sandboxName: "dev" });
+    const inDev = await suite.client.createConnection(sqlServerConnection("Dev only"), { sandboxName: "dev" });
 
-    assert.equal(emulator.store.get(inDev.id)?.sandboxName, "dev");
-    assert.equal(await client.getConnection(inDev.id), undefined, "not visible in the default sandbox (prod)");
-    assert.equal((await client.getConnection(inDev.id, { sandboxName: "dev" }))?.id, inDev.id);
+    assert.equal(suite.emulator.store.get(inDev.id)?.sandboxName, "dev");
+    assert.equal(await suite.client.getConnection(inDev.id), undefined, "not visible in the default sandbox (prod)");
+    assert.equal((await suite.client.getConnection(inDev.id, { sandboxName: "dev" }))?.id, inDev.id);
     assert.deepEqual(
-      flowRequests(emulator).map((r) => r.headers["x-sandbox-name"]),
+      flowRequests(suite.emulator).map((r) => r.headers["x-sandbox-name"]),
       ["dev", "prod", "dev"],
     );
-    assert.ok(flowRequests(emulator).every((r) => !("x-sandbox-id" in r.headers)));
+    assert.ok(flowRequests(suite.emulator).every((r) => !("x-sandbox-id" in r.headers)));
   });
 
   it("updates with a JSON Patch array and If-Match carrying the etag verbatim, quotes included", async () => {
-    const created = await client.createConnection(sqlServerConnection("Before"));
-    const updated = await client.updateConnection(created.id, created.etag, [
+    const created = await suite.client.createConnection(sqlServerConnection("Before"));
+    const updated = await suite.client.updateConnection(created.id, created.etag, [
       { op: "replace", path: "/name", value: "After" },
       { op: "add", path: "/description", value: "patched" },
     ]);
 
     assert.equal(updated.id, created.id);
     assert.notEqual(updated.etag, created.etag);
-    assert.equal(emulator.store.get(created.id)?.name, "After");
-    const patch = flowRequests(emulator, "PATCH")[0];
+    assert.equal(suite.emulator.store.get(created.id)?.name, "After");
+    const patch = flowRequests(suite.emulator, "PATCH")[0];
     assert.equal(patch?.headers["if-match"], created.etag);
     assert.ok(patch?.headers["if-match"]?.startsWith('"') && patch.headers["if-match"].endsWith('"'));
     assert.equal(patch?.headers["content-type"], "application/json");
@@ -118,11 +105,11 @@ describe("flow-service client operations against the emulator", () => {
   });
 
   it("surfaces a stale etag as a 412 FlowServiceError with the FLOW code", async () => {
-    const created = await client.createConnection(sqlServerConnection("Contended"));
-    emulator.store.modify(created.id, { description: "someone else won" });
+    const created = await suite.client.createConnection(sqlServerConnection("Contended"));
+    suite.emulator.store.modify(created.id, { description: "someone else won" });
 
     const error = await flowServiceError(
-      client.updateConnection(created.id, created.etag, [{ op: "replace", path: "/name", value: "Mine" }]),
+      suite.client.updateConnection(created.id, created.etag, [{ op: "replace", path: "/name", value: "Mine" }]),
     );
     assert.equal(error.status, 412);
     assert.ok(StaleEtagError.isInstance(error), "a stale etag is a StaleEtagError");
@@ -131,18 +118,18 @@ describe("flow-service client operations against the emulator", () => {
     assert.equal(error.method, "PATCH");
     assert.equal(error.path, `/connections/${created.id}`);
     assert.match(error.message, new RegExp(`^PATCH /connections/${created.id} failed: 412 Precondition Failed \\[FLOW-1404\\] .+ \\(request id [^)]+\\)$`));
-    assert.equal(flowRequests(emulator, "PATCH").length, 1, "a 412 is not retried");
+    assert.equal(flowRequests(suite.emulator, "PATCH").length, 1, "a 412 is not retried");
   });
 
   it("deletes: 'deleted' first, 'not-found' afterwards, and a typed error while the connection is in use", async () => {
-    const created = await client.createConnection(sqlServerConnection("Short lived"));
-    assert.equal(await client.deleteConnection(created.id), "deleted");
-    assert.equal(emulator.store.get(created.id), undefined);
-    assert.equal(await client.deleteConnection(created.id), "not-found");
+    const created = await suite.client.createConnection(sqlServerConnection("Short lived"));
+    assert.equal(await suite.client.deleteConnection(created.id), "deleted");
+    assert.equal(suite.emulator.store.get(created.id), undefined);
+    assert.equal(await suite.client.deleteConnection(created.id), "not-found");
 
-    const busy = await client.createConnection(sqlServerConnection("Busy"));
-    emulator.store.markInUse(busy.id);
-    const error = await flowServiceError(client.deleteConnection(busy.id));
+    const busy = await suite.client.createConnection(sqlServerConnection("Busy"));
+    suite.emulator.store.markInUse(busy.id);
+    const error = await flowServiceError(suite.client.deleteConnection(busy.id));
     assert.equal(error.status, 400);
     assert.ok(InUseError.isInstance(error), "a connection used by dataflows is an InUseError");
     assert.equal(error.code, "AEP_ERR_IN_USE");
@@ -150,49 +137,49 @@ describe("flow-service client operations against the emulator", () => {
   });
 
   it("reports GET /connections/{id}/test results", async () => {
-    const created = await client.createConnection(sqlServerConnection("Testable"));
-    assert.equal(await client.testConnection(created.id), true);
-    emulator.store.setTestResult(created.id, false);
-    assert.equal(await client.testConnection(created.id), false);
-    assert.equal(flowRequests(emulator, "GET").at(-1)?.route, `/connections/${created.id}/test`);
+    const created = await suite.client.createConnection(sqlServerConnection("Testable"));
+    assert.equal(await suite.client.testConnection(created.id), true);
+    suite.emulator.store.setTestResult(created.id, false);
+    assert.equal(await suite.client.testConnection(created.id), false);
+    assert.equal(flowRequests(suite.emulator, "GET").at(-1)?.route, `/connections/${created.id}/test`);
   });
 
   it("reads a connection spec with its auth specs, and undefined for an unknown spec", async () => {
-    const spec = await client.getConnectionSpec(ADLS_SPEC_ID);
+    const spec = await suite.client.getConnectionSpec(ADLS_SPEC_ID);
     assert.equal(spec?.id, ADLS_SPEC_ID);
     assert.deepEqual(spec?.authSpec?.map((auth) => auth.name), ["Basic Authentication for adls-gen2"]);
-    assert.equal(await client.getConnectionSpec("b3ba5556-48be-44b7-8b85-ff2b69b46dc41"), undefined);
+    assert.equal(await suite.client.getConnectionSpec("b3ba5556-48be-44b7-8b85-ff2b69b46dc41"), undefined);
   });
 
   it("lists across several pages, with one property parameter per filter", async () => {
     for (let i = 0; i < 7; i += 1) {
-      emulator.store.seed({
+      suite.emulator.store.seed({
         name: `sql-${i}`,
         connectionSpecId: SQL_SERVER_SPEC_ID,
         specName: "Connection String Based Authentication",
         params: { connectionString: "Data Source=a;Initial Catalog=b;Integrated Security=False;User ID=c;Password=d;" },
       });
     }
-    emulator.store.seed({
+    suite.emulator.store.seed({
       name: "adls",
       connectionSpecId: ADLS_SPEC_ID,
       specName: "Basic Authentication for adls-gen2",
       params: { url: "https://a.dfs.core.windows.net", servicePrincipalId: "p", servicePrincipalKey: "k", tenant: "t" },
     });
 
-    const all = await collect(client.listConnections({ property: `connectionSpec.id==${SQL_SERVER_SPEC_ID}`, limit: 2, orderby: "name" }));
+    const all = await collect(suite.client.listConnections({ property: `connectionSpec.id==${SQL_SERVER_SPEC_ID}`, limit: 2, orderby: "name" }));
     assert.deepEqual(all.map((c) => c.name), ["sql-0", "sql-1", "sql-2", "sql-3", "sql-4", "sql-5", "sql-6"]);
-    const pages = flowRequests(emulator, "GET", "/connections");
+    const pages = flowRequests(suite.emulator, "GET", "/connections");
     assert.equal(pages.length, 4);
     assert.equal(pages[0]?.query["continuationToken"], undefined);
     assert.ok(pages.slice(1).every((page) => (page.query["continuationToken"]?.[0] ?? "") !== ""));
 
-    emulator.clearRequests();
+    suite.emulator.clearRequests();
     const filtered = await collect(
-      client.listConnections({ property: ["name==sql-3", `connectionSpec.id==${SQL_SERVER_SPEC_ID}`], limit: 1 }),
+      suite.client.listConnections({ property: ["name==sql-3", `connectionSpec.id==${SQL_SERVER_SPEC_ID}`], limit: 1 }),
     );
     assert.deepEqual(filtered.map((c) => c.name), ["sql-3"]);
-    assert.deepEqual(flowRequests(emulator, "GET", "/connections")[0]?.query["property"], [
+    assert.deepEqual(flowRequests(suite.emulator, "GET", "/connections")[0]?.query["property"], [
       "name==sql-3",
       `connectionSpec.id==${SQL_SERVER_SPEC_ID}`,
     ]);

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import type { Dispatcher } from "undici";
 import { AmbiguousCreateError, FlowServiceClient, type FlowServiceClientOptions } from "../../provider/flow-service";
-import { startEmulator, type Emulator } from "../../emulator";
 import {
   FAST_RETRY,
   flowRequests,
   flowServiceError,
+  sharedEmulatorAndClient,
   settingsFor,
   sqlServerConnection,
   timelineAgent,
@@ -13,29 +13,15 @@ import {
 } from "./harness";
 
 describe("flow-service retries of idempotent requests", () => {
-  let emulator: Emulator;
-  let client: FlowServiceClient;
-
-  before(async () => {
-    emulator = await startEmulator();
-    client = new FlowServiceClient(settingsFor(emulator), { retry: FAST_RETRY });
-  });
-  after(async () => {
-    await emulator.close();
-  });
-  beforeEach(() => {
-    emulator.store.clear();
-    emulator.clearFaults();
-    emulator.clearRequests();
-  });
+  const suite = sharedEmulatorAndClient();
 
   it("waits as long as Retry-After asks before retrying a 429", async () => {
     const timeline: TimedRequest[] = [];
     const dispatcher: Dispatcher = timelineAgent(timeline);
     try {
-      const timed = new FlowServiceClient(settingsFor(emulator), { dispatcher, retry: FAST_RETRY });
+      const timed = new FlowServiceClient(settingsFor(suite.emulator), { dispatcher, retry: FAST_RETRY });
       const { id } = await timed.createConnection(sqlServerConnection("Throttled read"));
-      emulator.inject({ kind: "status", status: 429, retryAfter: "1", route: `/connections/${id}`, method: "GET" });
+      suite.emulator.inject({ kind: "status", status: 429, retryAfter: "1", route: `/connections/${id}`, method: "GET" });
 
       const read = await timed.getConnection(id);
 
@@ -45,105 +31,91 @@ describe("flow-service retries of idempotent requests", () => {
       const waited = (gets[1]?.at ?? 0) - (gets[0]?.at ?? 0);
       // Behaviour check (the client honoured the header), not a performance bound; 50 ms covers timer granularity.
       assert.ok(waited >= 950, `retried after ${waited} ms although Retry-After asked for 1 s`);
-      assert.deepEqual(flowRequests(emulator, "GET").map((r) => r.status), [429, 200]);
+      assert.deepEqual(flowRequests(suite.emulator, "GET").map((r) => r.status), [429, 200]);
     } finally {
       await dispatcher.close();
     }
   });
 
   it("gives up after maxAttempts when the service stays unavailable", async () => {
-    const limited = new FlowServiceClient(settingsFor(emulator), { retry: { ...FAST_RETRY, maxAttempts: 3 } });
-    emulator.inject({ kind: "status", status: 503, route: "/connections/abc", times: 10 });
+    const limited = new FlowServiceClient(settingsFor(suite.emulator), { retry: { ...FAST_RETRY, maxAttempts: 3 } });
+    suite.emulator.inject({ kind: "status", status: 503, route: "/connections/abc", times: 10 });
 
     const error = await flowServiceError(limited.getConnection("abc"));
 
     assert.equal(error.status, 503);
     assert.equal(error.adobeCode, "1103");
-    assert.equal(flowRequests(emulator, "GET", "/connections/abc").length, 3);
+    assert.equal(flowRequests(suite.emulator, "GET", "/connections/abc").length, 3);
   });
 
   it("gives up when the total time budget is spent, even with attempts left", async () => {
-    const limited = new FlowServiceClient(settingsFor(emulator), {
+    const limited = new FlowServiceClient(settingsFor(suite.emulator), {
       retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 5, maxElapsedMs: 500 },
     });
-    emulator.inject({ kind: "status", status: 429, retryAfter: "2", route: "/connections/abc", times: 10 });
+    suite.emulator.inject({ kind: "status", status: 429, retryAfter: "2", route: "/connections/abc", times: 10 });
 
     const error = await flowServiceError(limited.getConnection("abc"));
 
     assert.equal(error.status, 429);
-    assert.equal(flowRequests(emulator, "GET", "/connections/abc").length, 1, "a 2 s wait does not fit in 500 ms");
+    assert.equal(flowRequests(suite.emulator, "GET", "/connections/abc").length, 1, "a 2 s wait does not fit in 500 ms");
   });
 
   it("retries 502/503/504 and resets on GET and DELETE", async () => {
-    const { id } = await client.createConnection(sqlServerConnection("Flaky"));
-    emulator.inject({ kind: "status", status: 502, route: `/connections/${id}`, method: "GET" });
-    emulator.inject({ kind: "reset", route: `/connections/${id}`, method: "GET" });
-    assert.equal((await client.getConnection(id))?.id, id);
+    const { id } = await suite.client.createConnection(sqlServerConnection("Flaky"));
+    suite.emulator.inject({ kind: "status", status: 502, route: `/connections/${id}`, method: "GET" });
+    suite.emulator.inject({ kind: "reset", route: `/connections/${id}`, method: "GET" });
+    assert.equal((await suite.client.getConnection(id))?.id, id);
 
-    emulator.inject({ kind: "status", status: 504, route: `/connections/${id}`, method: "DELETE" });
-    assert.equal(await client.deleteConnection(id), "deleted");
+    suite.emulator.inject({ kind: "status", status: 504, route: `/connections/${id}`, method: "DELETE" });
+    assert.equal(await suite.client.deleteConnection(id), "deleted");
     assert.deepEqual(
-      flowRequests(emulator).slice(1).map((r) => `${r.method} ${r.status}`),
+      flowRequests(suite.emulator).slice(1).map((r) => `${r.method} ${r.status}`),
       ["GET 502", "GET 0", "GET 200", "DELETE 504", "DELETE 204"],
     );
   });
 
   it("counts a DELETE as done when its first attempt was applied but the answer was lost", async () => {
-    const { id } = await client.createConnection(sqlServerConnection("Deleted once"));
-    emulator.inject({ kind: "commit-then-fail", route: `/connections/${id}`, method: "DELETE" });
+    const { id } = await suite.client.createConnection(sqlServerConnection("Deleted once"));
+    suite.emulator.inject({ kind: "commit-then-fail", route: `/connections/${id}`, method: "DELETE" });
 
-    assert.equal(await client.deleteConnection(id), "deleted");
-    assert.equal(emulator.store.get(id), undefined);
+    assert.equal(await suite.client.deleteConnection(id), "deleted");
+    assert.equal(suite.emulator.store.get(id), undefined);
   });
 
   it("retries a GET whose response never comes, after the headers timeout", async () => {
-    const impatient = new FlowServiceClient(settingsFor(emulator), { retry: FAST_RETRY, headersTimeoutMs: 300 });
+    const impatient = new FlowServiceClient(settingsFor(suite.emulator), { retry: FAST_RETRY, headersTimeoutMs: 300 });
     const { id } = await impatient.createConnection(sqlServerConnection("Slow read"));
-    emulator.inject({ kind: "hang", route: `/connections/${id}`, method: "GET" });
+    suite.emulator.inject({ kind: "hang", route: `/connections/${id}`, method: "GET" });
 
     assert.equal((await impatient.getConnection(id))?.id, id);
-    assert.equal(flowRequests(emulator, "GET").length, 2);
+    assert.equal(flowRequests(suite.emulator, "GET").length, 2);
   });
 
   it("stops at once when the caller aborts, even while waiting to retry", async () => {
-    emulator.inject({ kind: "status", status: 429, retryAfter: "5", route: "/connections/abc" });
+    suite.emulator.inject({ kind: "status", status: 429, retryAfter: "5", route: "/connections/abc" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("caller gave up")), 100);
 
-    await assert.rejects(client.getConnection("abc", { signal: controller.signal }), /caller gave up/);
-    assert.equal(flowRequests(emulator, "GET").length, 1);
+    await assert.rejects(suite.client.getConnection("abc", { signal: controller.signal }), /caller gave up/);
+    assert.equal(flowRequests(suite.emulator, "GET").length, 1);
   });
 
   it("explains a 412 after a PATCH whose first attempt was applied but answered 502", async () => {
-    const { id, etag } = await client.createConnection(sqlServerConnection("Patched once"));
-    emulator.inject({ kind: "commit-then-fail", route: `/connections/${id}`, method: "PATCH" });
+    const { id, etag } = await suite.client.createConnection(sqlServerConnection("Patched once"));
+    suite.emulator.inject({ kind: "commit-then-fail", route: `/connections/${id}`, method: "PATCH" });
 
-    const error = await flowServiceError(client.updateConnection(id, etag, [{ op: "replace", path: "/name", value: "New" }]));
+    const error = await flowServiceError(suite.client.updateConnection(id, etag, [{ op: "replace", path: "/name", value: "New" }]));
 
     assert.equal(error.status, 412);
     assert.match(error.message, /may have been applied; re-read the connection/);
-    assert.equal(emulator.store.get(id)?.name, "New");
-    assert.deepEqual(flowRequests(emulator, "PATCH").map((r) => r.status), [502, 412]);
+    assert.equal(suite.emulator.store.get(id)?.name, "New");
+    assert.deepEqual(flowRequests(suite.emulator, "PATCH").map((r) => r.status), [502, 412]);
   });
 });
 
 describe("flow-service create never duplicates a connection", () => {
-  let emulator: Emulator;
-  let client: FlowServiceClient;
   const options: FlowServiceClientOptions = { retry: FAST_RETRY, headersTimeoutMs: 500 };
-
-  before(async () => {
-    emulator = await startEmulator();
-    client = new FlowServiceClient(settingsFor(emulator), options);
-  });
-  after(async () => {
-    await emulator.close();
-  });
-  beforeEach(() => {
-    emulator.store.clear();
-    emulator.clearFaults();
-    emulator.clearRequests();
-  });
+  const suite = sharedEmulatorAndClient({}, options);
 
   const postFaults = [
     { kind: "commit-then-reset" as const, label: "the connection is reset after the create was applied" },
@@ -151,15 +123,15 @@ describe("flow-service create never duplicates a connection", () => {
   ];
   for (const fault of postFaults) {
     it(`recovers the connection when ${fault.label}`, async () => {
-      emulator.inject({ kind: fault.kind, route: "/connections", method: "POST" });
+      suite.emulator.inject({ kind: fault.kind, route: "/connections", method: "POST" });
 
-      const created = await client.createConnection(sqlServerConnection("Lost answer"));
+      const created = await suite.client.createConnection(sqlServerConnection("Lost answer"));
 
-      const stored = emulator.store.list();
+      const stored = suite.emulator.store.list();
       assert.equal(stored.length, 1);
       assert.deepEqual(created, { id: stored[0]?.id, etag: stored[0]?.etag, recovered: true });
-      assert.equal(flowRequests(emulator, "POST").length, 1, "not sent again");
-      const lookup = flowRequests(emulator, "GET", "/connections")[0];
+      assert.equal(flowRequests(suite.emulator, "POST").length, 1, "not sent again");
+      const lookup = flowRequests(suite.emulator, "GET", "/connections")[0];
       assert.deepEqual(lookup?.query["property"], [
         "name==Lost answer",
         "connectionSpec.id==1f372ff9-38a4-4492-96f5-b9a4e4bd00ec",
@@ -168,60 +140,60 @@ describe("flow-service create never duplicates a connection", () => {
   }
 
   it("creates exactly one connection when the first POST was reset before being applied", async () => {
-    emulator.inject({ kind: "reset", route: "/connections", method: "POST" });
+    suite.emulator.inject({ kind: "reset", route: "/connections", method: "POST" });
 
-    const created = await client.createConnection(sqlServerConnection("Reset early"));
+    const created = await suite.client.createConnection(sqlServerConnection("Reset early"));
 
     assert.equal(created.recovered, false);
-    assert.deepEqual(emulator.store.list().map((c) => c.id), [created.id]);
+    assert.deepEqual(suite.emulator.store.list().map((c) => c.id), [created.id]);
     assert.deepEqual(
-      flowRequests(emulator).map((r) => `${r.method} ${r.route} ${r.status}`),
+      flowRequests(suite.emulator).map((r) => `${r.method} ${r.route} ${r.status}`),
       ["POST /connections 0", "GET /connections 200", "POST /connections 201"],
     );
   });
 
   it("creates exactly one connection when a POST gets no answer before the headers timeout", async () => {
-    emulator.inject({ kind: "hang", route: "/connections", method: "POST" });
+    suite.emulator.inject({ kind: "hang", route: "/connections", method: "POST" });
 
-    const created = await client.createConnection(sqlServerConnection("Timed out"));
+    const created = await suite.client.createConnection(sqlServerConnection("Timed out"));
 
-    assert.deepEqual(emulator.store.list().map((c) => c.id), [created.id]);
-    assert.equal(flowRequests(emulator, "POST").length, 2);
+    assert.deepEqual(suite.emulator.store.list().map((c) => c.id), [created.id]);
+    assert.equal(flowRequests(suite.emulator, "POST").length, 2);
   });
 
   it("re-sends a POST rejected with 429 after waiting", async () => {
-    emulator.inject({ kind: "status", status: 429, retryAfter: "0", route: "/connections", method: "POST" });
+    suite.emulator.inject({ kind: "status", status: 429, retryAfter: "0", route: "/connections", method: "POST" });
 
-    const created = await client.createConnection(sqlServerConnection("Throttled create"));
+    const created = await suite.client.createConnection(sqlServerConnection("Throttled create"));
 
     assert.equal(created.recovered, false);
-    assert.equal(emulator.store.list().length, 1);
-    assert.deepEqual(flowRequests(emulator).map((r) => `${r.method} ${r.status}`), ["POST 429", "POST 201"]);
+    assert.equal(suite.emulator.store.list().length, 1);
+    assert.deepEqual(flowRequests(suite.emulator).map((r) => `${r.method} ${r.status}`), ["POST 429", "POST 201"]);
   });
 
   it("ignores a same-named connection made by someone else and recovers its own", async () => {
-    const theirs = emulator.store.seed({
+    const theirs = suite.emulator.store.seed({
       name: "Shared name",
       connectionSpecId: "1f372ff9-38a4-4492-96f5-b9a4e4bd00ec",
       specName: "Connection String Based Authentication",
       params: { connectionString: "Data Source=a;Initial Catalog=b;Integrated Security=False;User ID=c;Password=d;" },
     });
-    emulator.inject({ kind: "commit-then-fail", route: "/connections", method: "POST" });
+    suite.emulator.inject({ kind: "commit-then-fail", route: "/connections", method: "POST" });
 
-    const created = await client.createConnection(sqlServerConnection("Shared name"));
+    const created = await suite.client.createConnection(sqlServerConnection("Shared name"));
 
     assert.equal(created.recovered, true);
     assert.notEqual(created.id, theirs.id);
-    assert.equal(emulator.store.list().length, 2);
+    assert.equal(suite.emulator.store.list().length, 2);
   });
 
   it("refuses to guess when two connections could be the one created, and creates nothing more", async () => {
-    const first = await client.createConnection(sqlServerConnection("Twice"));
-    emulator.inject({ kind: "commit-then-fail", route: "/connections", method: "POST" });
+    const first = await suite.client.createConnection(sqlServerConnection("Twice"));
+    suite.emulator.inject({ kind: "commit-then-fail", route: "/connections", method: "POST" });
 
-    const error = await flowServiceError(client.createConnection(sqlServerConnection("Twice")));
+    const error = await flowServiceError(suite.client.createConnection(sqlServerConnection("Twice")));
 
-    const ids = emulator.store.list().map((c) => c.id);
+    const ids = suite.emulator.store.list().map((c) => c.id);
     assert.equal(ids.length, 2);
     assert.ok(ids.includes(first.id));
     assert.ok(AmbiguousCreateError.isInstance(error), "an ambiguous create is its own error class");
@@ -233,23 +205,23 @@ describe("flow-service create never duplicates a connection", () => {
   });
 
   it("looks the connection up in the sandbox it was created in", async () => {
-    emulator.inject({ kind: "commit-then-reset", route: "/connections", method: "POST" });
+    suite.emulator.inject({ kind: "commit-then-reset", route: "/connections", method: "POST" });
 
-    const created = await client.createConnection(sqlServerConnection("Dev create"), { sandboxName: "dev" });
+    const created = await suite.client.createConnection(sqlServerConnection("Dev create"), { sandboxName: "dev" });
 
     assert.equal(created.recovered, true);
-    assert.equal(emulator.store.get(created.id)?.sandboxName, "dev");
-    assert.ok(flowRequests(emulator).every((r) => r.headers["x-sandbox-name"] === "dev"));
+    assert.equal(suite.emulator.store.get(created.id)?.sandboxName, "dev");
+    assert.ok(flowRequests(suite.emulator).every((r) => r.headers["x-sandbox-name"] === "dev"));
   });
 
   it("stays bounded when every POST fails before being applied", async () => {
-    const limited = new FlowServiceClient(settingsFor(emulator), { retry: { ...FAST_RETRY, maxAttempts: 3 } });
-    emulator.inject({ kind: "status", status: 503, route: "/connections", method: "POST", times: 10 });
+    const limited = new FlowServiceClient(settingsFor(suite.emulator), { retry: { ...FAST_RETRY, maxAttempts: 3 } });
+    suite.emulator.inject({ kind: "status", status: 503, route: "/connections", method: "POST", times: 10 });
 
     const error = await flowServiceError(limited.createConnection(sqlServerConnection("Never")));
 
     assert.equal(error.status, 503);
-    assert.equal(emulator.store.list().length, 0);
-    assert.equal(flowRequests(emulator, "POST").length, 3);
+    assert.equal(suite.emulator.store.list().length, 0);
+    assert.equal(flowRequests(suite.emulator, "POST").length, 3);
   });
 });

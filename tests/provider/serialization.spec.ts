@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { HostCallError, ProviderHost, serializeProvider } from "../../harness/provider-host";
-import { cleanEnv, urnOf } from "./support";
+import { cleanEnv, urnOf } from "../../harness/rig";
 import { IMPLEMENTATION_MODULE, serializedProvider } from "../../provider/serialized-provider";
 
 describe("serialized BaseConnection provider", () => {

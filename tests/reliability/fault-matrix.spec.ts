@@ -7,9 +7,9 @@
 import { strict as assert } from "node:assert";
 import { sources } from "../../provider/sources";
 import { HostCallError, type PropertyBag } from "../../harness/provider-host";
-import { allVariants, inputsFor, secretValues, urnOf, type Variant } from "../provider/support";
+import { allVariants, inputsFor, secretValues, urnOf, type Variant } from "../../harness/rig";
 import { faultCases, operations, type FaultCase, type Operation, type Outcome, type Targets } from "./fault-cases";
-import { bearerTokens, startReliabilityRig, stopReliabilityRig, storeContent, waitFor, type ConnectionContent, type ReliabilityRig } from "./rig";
+import { bearerTokens, startReliabilityRig, stopReliabilityRig, storeContent, waitFor, type ConnectionContent, type ReliabilityRig } from "../../harness/reliability-rig";
 
 const variants = allVariants();
 const CONNECTION_ROUTE = /^\/connections\/[^/]+$/;

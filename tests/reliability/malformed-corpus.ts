@@ -8,7 +8,7 @@
 import { sources } from "../../provider/sources";
 import { LIMITS } from "../../provider/sources/formats";
 import { unknown, type PropertyBag } from "../../harness/provider-host";
-import { inputsFor, type Variant } from "../provider/support";
+import { inputsFor, type Variant } from "../../harness/rig";
 
 export interface MalformedCase {
   /** What is wrong, e.g. "synapse / Connection String Based Authentication: connectionString missing Password". */

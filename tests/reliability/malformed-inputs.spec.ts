@@ -4,9 +4,9 @@
  * failure naming the broken property and never quoting a secret, and not one HTTP request may reach AEP or IMS.
  */
 import { strict as assert } from "node:assert";
-import { allVariants, urnOf } from "../provider/support";
+import { allVariants, urnOf } from "../../harness/rig";
 import { malformedCases } from "./malformed-corpus";
-import { startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "./rig";
+import { startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "../../harness/reliability-rig";
 
 const variants = allVariants();
 const cases = malformedCases(variants);

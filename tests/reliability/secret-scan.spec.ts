@@ -11,36 +11,25 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findAuthVariant, findSource } from "../../provider/sources";
+import { findAuthVariant, sourceKeys, sources } from "../../provider/sources";
 import { startEmulator, type Emulator } from "../../emulator";
 import { azureInvokes, azureResourceOutputs, mockSecrets, tenantId } from "../../harness/azure-mocks";
 import { repositoryRoot } from "../../harness/provider-host";
 import { TestEngine, type ConfigEntry, type EngineResult } from "../../harness/test-engine";
-import { scannableResponses } from "../provider/support";
-import { bearerTokens } from "./rig";
+import { aepConfigEntries } from "../../harness/aep-config";
+import { scannableResponses } from "../../harness/rig";
+import { bearerTokens } from "../../harness/reliability-rig";
 import { findSecrets, findSecretsInFiles, listFiles, type Secret } from "./scan";
 
 const examplesDir = path.join(repositoryRoot, "examples");
-
-function aepConfig(emulator: Emulator): Record<string, ConfigEntry> {
-  const env = emulator.env();
-  return {
-    "aep:clientId": { value: env["AEP_CLIENT_ID"]! },
-    "aep:clientSecret": { value: env["AEP_CLIENT_SECRET"]!, secret: true },
-    "aep:orgId": { value: env["AEP_ORG_ID"]! },
-    "aep:platformUrl": { value: env["AEP_PLATFORM_URL"]! },
-    "aep:imsUrl": { value: env["AEP_IMS_URL"]! },
-  };
-}
 
 /** Every secret auth param AEP received, plus the password and key fragments inside connection strings. */
 function storedSecrets(emulator: Emulator): Secret[] {
   const secrets: Secret[] = [];
   for (const connection of emulator.store.list()) {
-    const source = Object.entries({ a49bcc7d: "synapse", "1f372ff9": "sql-server", b3ba5556: "adls-gen2", ecde33f2: "table-storage", e9d7ec6b: "databricks" })
-      .find(([prefix]) => connection.connectionSpec.id.startsWith(prefix))?.[1];
-    const definition = source === undefined ? undefined : findSource(source);
-    const variant = definition === undefined ? undefined : findAuthVariant(definition, connection.auth.specName);
+    const definition = sourceKeys.map((key) => sources[key]).find((s) => s.connectionSpec.id === connection.connectionSpec.id);
+    assert.ok(definition, `a registry source for connection spec ${connection.connectionSpec.id}`);
+    const variant = findAuthVariant(definition, connection.auth.specName);
     for (const name of variant?.secretParams ?? []) {
       const value = String(connection.auth.params[name]);
       secrets.push({ label: `${connection.name}: ${name}`, value });
@@ -103,7 +92,7 @@ describe("secret scan of a full run of the example programs", function () {
       stateFile: quickstartState,
       providerEnv: { AEP_RETRY_BASE_MS: "1" },
       config: {
-        ...aepConfig(emulator),
+        ...aepConfigEntries(emulator),
         "aep-quickstart:storageAccountName": { value: "acmelake" },
         "aep-quickstart:tenantId": { value: tenantId },
         "aep-quickstart:servicePrincipalId": { value: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456" },
@@ -125,7 +114,7 @@ describe("secret scan of a full run of the example programs", function () {
       invokes: azureInvokes,
       providerEnv: { AEP_RETRY_BASE_MS: "1" },
       config: {
-        ...aepConfig(emulator),
+        ...aepConfigEntries(emulator),
         "aep-all-sources:databricksClusterId": { value: "0923-164208-abcd1234" },
         "aep-all-sources:databricksToken": { value: databricksToken, secret: true },
       },

@@ -11,8 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SettingsError, resolveSettings } from "../../provider/flow-service";
 import { HostCallError, repositoryRoot } from "../../harness/provider-host";
-import { allVariants, inputsFor, scannableResponses, urnOf, type Variant } from "../provider/support";
-import { bearerTokens, startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "./rig";
+import { allVariants, inputsFor, scannableResponses, urnOf, type Variant } from "../../harness/rig";
+import { bearerTokens, startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "../../harness/reliability-rig";
 import { findSecrets, findSecretsInFiles, listFiles, type Secret } from "./scan";
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from "./tls-fixture";
 

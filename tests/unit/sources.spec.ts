@@ -21,7 +21,7 @@ import { type AuthFixtures, type ExpectedFailure, sourceFixtures, type SourceFix
 const ROOT = path.resolve(__dirname, "../..");
 
 /**
- * Transcribed by hand from /work/shared/seeds/README.md and the five seed pages, independently of provider/sources.
+ * Transcribed by hand from ../shared/seeds/README.md and the five seed pages, independently of provider/sources.
  * `catalog` (Databricks) was added to Adobe's page after the seed and is optional.
  */
 const SEED_TABLE = {

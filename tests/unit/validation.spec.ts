@@ -11,7 +11,7 @@ const ADLS_PARAMS = {
   servicePrincipalKey: "Qx8Q~k2Zr.Yw5VbT3nM1pLs9Hd6Fg4Jc7Ae0Uo_i",
   tenant: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
 };
-const ALL_SOURCES = "synapse, sql-server, adls-gen2, table-storage, databricks";
+const ALL_SOURCES = sourceKeys.join(", ");
 
 function adls(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

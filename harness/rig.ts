@@ -1,31 +1,19 @@
 /**
- * Shared set-up for the provider tests: a Flow Service emulator plus Pulumi's real dynamic-provider host,
+ * Shared set-up for the provider tests, the bench and the soak: a Flow Service emulator plus Pulumi's real dynamic-provider host,
  * loaded with the serialized BaseConnection provider and configured the way the engine configures it.
  */
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
-import { ProviderHost, serializeProvider, type HostResponseRecord, type PropertyBag } from "../../harness/provider-host";
-import { serializedProvider } from "../../provider/serialized-provider";
-import { SECRET_OUTPUT } from "../../provider/base-connection/outputs";
-import { sourceFixtures } from "../fixtures/sources";
-import { sourceKeys, sources, type SourceKey } from "../../provider/sources";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
+import { aepConfig, SECRET_CONFIG_KEYS } from "./aep-config";
+import { ProviderHost, serializeProvider, type HostResponseRecord, type PropertyBag } from "./provider-host";
+import { serializedProvider } from "../provider/serialized-provider";
+import { SECRET_OUTPUT } from "../provider/base-connection/outputs";
+import { sourceFixtures } from "../tests/fixtures/sources";
+import { sourceKeys, sources, type SourceKey } from "../provider/sources";
 
 export const TYPE = "pulumi-nodejs:dynamic/aep:BaseConnection";
 
 export function urnOf(name: string): string {
   return `urn:pulumi:dev::aep-test::${TYPE}::${name}`;
-}
-
-/** Stack config for the emulator, as `pulumi config set aep:...` would give it. */
-export function aepConfig(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
-  const env = emulator.env();
-  return {
-    "aep:clientId": env["AEP_CLIENT_ID"]!,
-    "aep:clientSecret": env["AEP_CLIENT_SECRET"]!,
-    "aep:orgId": env["AEP_ORG_ID"]!,
-    "aep:platformUrl": env["AEP_PLATFORM_URL"]!,
-    "aep:imsUrl": env["AEP_IMS_URL"]!,
-    ...extra,
-  };
 }
 
 /** The host must not pick up AEP_* settings from the developer's shell. */
@@ -50,7 +38,7 @@ export async function startRig(options: { emulator?: EmulatorOptions; config?: R
   const provider = await serializeProvider(serializedProvider("BaseConnection"));
   const host = await ProviderHost.start({ provider, env: cleanEnv() });
   if (options.configure !== false) {
-    await host.configure(aepConfig(emulator, options.config), ["aep:clientSecret"]);
+    await host.configure(aepConfig(emulator, options.config), [...SECRET_CONFIG_KEYS]);
   }
   return { emulator, host, provider };
 }
@@ -139,3 +127,5 @@ export function scannableResponses(responses: readonly HostResponseRecord[]): st
     })
     .join("\n");
 }
+
+export { aepConfig } from "./aep-config";

@@ -1,12 +1,13 @@
 /**
  * Set-up shared by the reliability tests: the Flow Service emulator plus one or more of Pulumi's real
  * dynamic-provider hosts, configured like the engine configures them, with short transport settings so that
- * timeouts and retries stay fast (see `transportOptionsFromEnv` in provider/implementation.ts).
+ * timeouts and retries stay fast (see `transportOptionsFromEnv` in provider/flow-service/settings.ts).
  */
-import { startEmulator, type Emulator, type EmulatorOptions, type StoredConnection } from "../../emulator";
-import { ProviderHost, serializeProvider } from "../../harness/provider-host";
-import { serializedProvider } from "../../provider/serialized-provider";
-import { aepConfig, cleanEnv } from "../provider/support";
+import { startEmulator, type Emulator, type EmulatorOptions, type StoredConnection } from "../emulator";
+import { ProviderHost, serializeProvider } from "./provider-host";
+import { serializedProvider } from "../provider/serialized-provider";
+import { aepConfig, SECRET_CONFIG_KEYS } from "./aep-config";
+import { cleanEnv } from "./rig";
 
 /** Transport settings handed to the provider host through its environment. */
 export interface TransportSettings {
@@ -51,7 +52,7 @@ export async function startReliabilityRig(options: ReliabilityRigOptions = {}): 
     for (let i = 0; i < (options.hosts ?? 1); i++) {
       const host = await ProviderHost.start({ provider, env });
       hosts.push(host);
-      await host.configure(aepConfig(emulator, options.config), ["aep:clientSecret"]);
+      await host.configure(aepConfig(emulator, options.config), [...SECRET_CONFIG_KEYS]);
     }
     return { emulator, hosts, provider };
   } catch (error) {
