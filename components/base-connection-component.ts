@@ -3,7 +3,7 @@
  * named after the component.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { BaseConnection, type BaseConnectionAuthArgs } from "../provider/base-connection/resource";
+import { BaseConnection, type BaseConnectionAuthArgs, type OperationTimeouts } from "../provider/base-connection/resource";
 import type { SourceKey } from "../provider/sources";
 import { ArgumentChecks } from "./arguments";
 
@@ -22,10 +22,15 @@ export interface ConnectionCommonArgs {
   verify?: pulumi.Input<boolean>;
   /** Id of an existing base connection to take over instead of creating a new one. @default none */
   adopt?: pulumi.Input<string>;
+  /**
+   * Deadlines of the connection's operations, e.g. `{ create: "10m" }` (see `BaseConnectionArgs.timeouts`).
+   * @default { create: "5m", read: "2m", update: "5m", delete: "5m" }
+   */
+  timeouts?: pulumi.Input<OperationTimeouts>;
 }
 
 /** Names of {@link ConnectionCommonArgs}. */
-const COMMON_ARGS = ["displayName", "description", "sandboxName", "verify", "adopt"] as const;
+const COMMON_ARGS = ["displayName", "description", "sandboxName", "verify", "adopt", "timeouts"] as const;
 
 /**
  * Exactly one of `T`'s properties: the others must be absent. `Exclusive<{ a: A; b: B }>` is
@@ -80,6 +85,7 @@ export abstract class BaseConnectionComponent<K extends SourceKey, A extends Con
         sandboxName: args.sandboxName,
         verify: args.verify,
         adopt: args.adopt,
+        timeouts: args.timeouts,
       },
       { parent: this },
     );

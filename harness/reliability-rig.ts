@@ -3,6 +3,7 @@
  * dynamic-provider hosts, configured like the engine configures them, with short transport settings so that
  * timeouts and retries stay fast (see `transportOptionsFromEnv` in provider/flow-service/settings.ts).
  */
+import { splitMarker } from "../provider/flow-service/identity";
 import { startEmulator, type Emulator, type EmulatorOptions, type StoredConnection } from "../emulator";
 import { ProviderHost, serializeProvider } from "./provider-host";
 import { serializedProvider } from "../provider/serialized-provider";
@@ -84,7 +85,8 @@ export function contentOf(connection: StoredConnection): ConnectionContent {
     id: connection.id,
     sandboxName: connection.sandboxName,
     name: connection.name,
-    description: connection.description,
+    // As the user declared it: AEP holds it with the create marker at its end.
+    description: splitMarker(connection.description).text,
     connectionSpecId: connection.connectionSpec.id,
     specName: connection.auth.specName,
     params: connection.auth.params,

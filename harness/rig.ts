@@ -2,6 +2,7 @@
  * Shared set-up for the provider tests, the bench and the soak: a Flow Service emulator plus Pulumi's real dynamic-provider host,
  * loaded with the serialized BaseConnection provider and configured the way the engine configures it.
  */
+import { createHash } from "node:crypto";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
 import { aepConfig, SECRET_CONFIG_KEYS } from "./aep-config";
 import { ProviderHost, serializeProvider, type HostResponseRecord, type PropertyBag } from "./provider-host";
@@ -99,8 +100,17 @@ function rotatedSecret(source: SourceKey, param: string, value: string): string 
   return `${value}-rotated-2026`;
 }
 
-export function inputsFor(variant: Variant, name: string, extra: PropertyBag = {}): PropertyBag {
-  return { source: variant.source, name, auth: { specName: variant.specName, params: variant.params }, ...extra };
+/**
+ * Inputs of a base connection named `name`, as the `BaseConnection` class sends them: with the resource identity it
+ * derives (here from `stack` and the name), so that creates can find what they made.
+ */
+export function inputsFor(variant: Variant, name: string, extra: PropertyBag = {}, stack = "dev"): PropertyBag {
+  return { source: variant.source, name, auth: { specName: variant.specName, params: variant.params }, identity: identityOf(name, stack), ...extra };
+}
+
+/** A resource identity for `name` in `stack` (any 16 hex digits unique per resource do; see resourceIdentity). */
+export function identityOf(name: string, stack = "dev"): string {
+  return createHash("sha256").update(`${stack}/${name}`).digest("hex").slice(0, 16);
 }
 
 /** Every secret string of a variant, for leak scans. */

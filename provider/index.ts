@@ -1,4 +1,4 @@
-export { BaseConnection, type BaseConnectionArgs, type BaseConnectionAuthArgs } from "./base-connection/resource";
+export { BaseConnection, type BaseConnectionArgs, type BaseConnectionAuthArgs, type OperationTimeouts } from "./base-connection/resource";
 export type { BaseConnectionOutputs } from "./base-connection/outputs";
 export { validateBaseConnectionInputs } from "./base-connection/inputs";
 export type { CheckFailure } from "./shared/check";
@@ -7,6 +7,7 @@ export * from "./sources";
 export {
   AepError,
   AmbiguousCreateError,
+  DeadlineError,
   ERROR_CODES,
   FlowServiceClient,
   FlowServiceError,
@@ -14,6 +15,7 @@ export {
   InUseError,
   NoResponseError,
   NotFoundError,
+  ResponseTooLargeError,
   resolveSettings,
   SettingsError,
   StaleEtagError,

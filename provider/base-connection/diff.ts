@@ -6,6 +6,7 @@
  * (FLOW-1414) or its auth spec, and a connection cannot move between sandboxes. Those three replace.
  */
 import type { JsonPatchOperation } from "../flow-service";
+import { withMarker } from "../flow-service/identity";
 import { hasUnknown, sameRecord } from "../shared/check";
 import type { BaseConnectionInputs } from "./inputs";
 import { splitParams, type KnownBaseConnectionInputs, type StoredOutputs } from "./outputs";
@@ -44,6 +45,7 @@ export function diffBaseConnection(olds: StoredOutputs, inputs: BaseConnectionIn
     inputs.name !== olds.name ||
     (inputs.description || undefined) !== (olds.description || undefined) ||
     inputs.verify !== (olds.verify ?? false) ||
+    !sameRecord(olds.timeouts ?? {}, inputs.timeouts ?? {}) ||
     authChanged(olds, inputs);
   return { changes, replaces };
 }
@@ -55,15 +57,18 @@ export function patchOperations(olds: StoredOutputs, inputs: KnownBaseConnection
     operations.push({ op: "replace", path: "/name", value: inputs.name });
   }
   if ((inputs.description || undefined) !== (olds.description || undefined)) {
-    operations.push(
-      !inputs.description
-        ? { op: "remove", path: "/description" }
-        : { op: "add", path: "/description", value: inputs.description },
-    );
+    const description = describedAs(inputs);
+    operations.push(description === undefined ? { op: "remove", path: "/description" } : { op: "add", path: "/description", value: description });
   }
   if (authChanged(olds, inputs)) {
     // `/auth/params` is replaced whole, so every param is sent, unchanged secrets included.
     operations.push({ op: "replace", path: "/auth/params", value: inputs.auth.params });
   }
   return operations;
+}
+
+/** The description as AEP holds it: the declared one, with the resource's create marker at its end. */
+export function describedAs(inputs: Pick<BaseConnectionInputs, "description" | "identity">): string | undefined {
+  if (inputs.identity === undefined) return inputs.description || undefined;
+  return withMarker(inputs.description || undefined, inputs.identity);
 }

@@ -13,7 +13,9 @@ import {
   sourceKeys,
   type SourceKey,
 } from "../sources";
+import { isMarkerKey, MARKER_LENGTH } from "../flow-service/identity";
 import { isGuid, jsonType, LIMITS, list, quote } from "../sources/formats";
+import { knownTimeouts, timeoutsFailures, type Timeouts } from "../shared/timeouts";
 import {
   isObject,
   suggestion,
@@ -42,10 +44,17 @@ export interface BaseConnectionInputs {
   verify: boolean | Unknown;
   /** Id of an existing base connection to adopt instead of creating one; lowercased. */
   adopt?: string;
+  /** Marker key of the resource (set by the `BaseConnection` class), written into the description on create. */
+  identity?: string;
+  /** Deadlines of the operations. */
+  timeouts?: Timeouts;
 }
 
 /** The keys `validateBaseConnectionInputs` accepts at the top level (besides the host's `__provider`). */
-export const INPUT_KEYS = ["source", "name", "description", "auth", "sandboxName", "verify", "adopt"] as const;
+export const INPUT_KEYS = ["source", "name", "description", "auth", "sandboxName", "verify", "adopt", "identity", "timeouts"] as const;
+
+/** Longest description: the create marker (see flow-service/identity.ts) is appended to it in AEP. */
+export const DESCRIPTION_LIMIT = LIMITS.description - MARKER_LENGTH;
 const AUTH_KEYS = ["specName", "params"] as const;
 /**
  * AEP sandbox names: lowercase letters, digits and hyphens, starting with a letter, at most 256 characters
@@ -205,7 +214,7 @@ export function validateBaseConnectionInputs(raw: Record<string, unknown>): {
   if (nameFailure) failures.push(nameFailure);
 
   const optional: [key: string, expected: string, max: number, rule?: (v: string) => string | undefined][] = [
-    ["description", `a description of at most ${LIMITS.description} characters`, LIMITS.description],
+    ["description", `a description of at most ${DESCRIPTION_LIMIT} characters`, DESCRIPTION_LIMIT],
     [
       "sandboxName",
       "an AEP sandbox name: lowercase letters, digits and hyphens, starting with a letter, at most 256 characters",
@@ -218,12 +227,20 @@ export function validateBaseConnectionInputs(raw: Record<string, unknown>): {
       LIMITS.param,
       (v) => (isGuid(v) ? undefined : "is not a connection id"),
     ],
+    [
+      "identity",
+      "16 hexadecimal digits, as the BaseConnection class sets it (do not set it yourself)",
+      16,
+      (v) => (isMarkerKey(v) ? undefined : "is not a resource identity"),
+    ],
   ];
   for (const [key, expected, max, rule] of optional) {
     if (raw[key] === undefined || raw[key] === null) continue;
     const failure = textFailure(raw[key], key, expected, max, rule, true);
     if (failure) failures.push(failure);
   }
+
+  failures.push(...timeoutsFailures(raw["timeouts"]));
 
   const verify = raw["verify"];
   if (verify !== undefined && verify !== null && verify !== UNKNOWN && typeof verify !== "boolean") {
@@ -247,6 +264,9 @@ export function validateBaseConnectionInputs(raw: Record<string, unknown>): {
   if (typeof raw["description"] === "string") inputs.description = raw["description"];
   if (typeof raw["sandboxName"] === "string") inputs.sandboxName = raw["sandboxName"];
   if (typeof raw["adopt"] === "string") inputs.adopt = raw["adopt"] === UNKNOWN ? UNKNOWN : raw["adopt"].toLowerCase();
+  if (typeof raw["identity"] === "string") inputs.identity = raw["identity"];
+  const timeouts = knownTimeouts(raw["timeouts"]);
+  if (timeouts !== undefined) inputs.timeouts = timeouts;
   return { failures, inputs };
 }
 

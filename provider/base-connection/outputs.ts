@@ -12,6 +12,8 @@
  */
 import { z } from "zod";
 import type { Connection } from "../flow-service";
+import { splitMarker } from "../flow-service/identity";
+import type { Timeouts } from "../shared/timeouts";
 import { isSourceKey } from "../sources";
 import { secretParamNames, type BaseConnectionInputs } from "./inputs";
 
@@ -51,6 +53,10 @@ export interface BaseConnectionOutputs {
    */
   secretAuthParams?: Record<string, unknown>;
   verify: boolean;
+  /** The marker key written into the connection's description (see flow-service/identity.ts). */
+  identity?: string;
+  /** The deadlines declared for the operations; refresh and destroy use them too. */
+  timeouts?: Timeouts;
 }
 
 /** Name of the output that holds the secret params; `BaseConnection` marks it secret. */
@@ -72,6 +78,8 @@ const storedOutputsSchema = z
     authParams: z.record(z.string(), z.unknown()).optional(),
     secretAuthParams: z.record(z.string(), z.unknown()).optional(),
     verify: z.boolean().optional(),
+    identity: z.string().optional(),
+    timeouts: z.record(z.string(), z.string()).optional(),
   })
   .loose();
 
@@ -121,9 +129,10 @@ export function toOutputs(inputs: KnownBaseConnectionInputs, connection: Connect
     secretAuthParams: secretParams,
     verify: inputs.verify,
   };
-  if (connection.description !== undefined && connection.description !== "") {
-    outputs.description = connection.description;
-  }
+  const description = splitMarker(connection.description).text;
+  if (description !== undefined && description !== "") outputs.description = description;
+  if (inputs.identity !== undefined) outputs.identity = inputs.identity;
+  if (inputs.timeouts !== undefined) outputs.timeouts = inputs.timeouts;
   return outputs;
 }
 
@@ -154,10 +163,12 @@ export function refreshedOutputs(olds: StoredOutputs, connection: Connection, sa
     sandboxName,
     source: olds.source,
     name: connection.name,
-    description: connection.description === "" ? undefined : connection.description,
+    description: splitMarker(connection.description).text || undefined,
     authSpecName: connection.auth?.specName ?? olds.authSpecName,
     authParams,
     secretAuthParams: olds.secretAuthParams,
     verify: olds.verify ?? false,
+    identity: olds.identity,
+    timeouts: olds.timeouts,
   };
 }

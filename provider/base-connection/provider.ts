@@ -3,10 +3,13 @@
  *
  * Engine call → Flow Service:
  * - check, diff: validation and comparison only, never an HTTP request;
- * - create: POST /connections (or, with `adopt`, GET + PATCH an existing one), then GET;
- * - read (refresh): GET; 404 reports the resource gone;
+ * - create: a lookup of connections carrying the resource's marker, then POST /connections (or, with `adopt`,
+ *   GET + PATCH an existing one), then GET;
+ * - read (refresh): GET; only a 404 about the connection reports it gone;
  * - update: PATCH with If-Match (412: re-read and retry once), then GET;
  * - delete: DELETE; 404 counts as done.
+ * Every operation runs within its deadline (`timeouts`), and every call made for a connection keeps that
+ * connection's secrets out of any error it raises.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
@@ -16,12 +19,15 @@ import {
   type Connection,
   type FlowServiceClient,
   type JsonPatchOperation,
+  type RequestOptions,
 } from "../flow-service";
-import { sources } from "../sources";
+import { redact } from "../flow-service/redaction";
+import { secretTexts, sources } from "../sources";
 import { hasUnknown, plain } from "../shared/check";
 import { IncompleteWriteError, InvalidInputsError } from "../shared/errors";
 import type { ProviderConfig, ProviderSession } from "../shared/session";
-import { diffBaseConnection, patchOperations } from "./diff";
+import { withDeadline, type Operation, type Timeouts } from "../shared/timeouts";
+import { describedAs, diffBaseConnection, patchOperations } from "./diff";
 import { validateBaseConnectionInputs, type BaseConnectionInputs } from "./inputs";
 import {
   parseStoredOutputs,
@@ -37,8 +43,29 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What every call of one operation carries: the sandbox, the operation's deadline, the connection's secrets. */
+type CallOptions = RequestOptions & { sandboxName: string; secrets: readonly string[] };
+
+/**
+ * `error` with every secret of the connection removed from its message (and init-failure reasons), whatever raised
+ * it: the client redacts its own errors, this catches texts composed here from other errors.
+ */
+function scrubbed(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error) || secrets.length === 0) return error;
+  const message = redact(error.message, secrets);
+  if (message !== error.message) error.message = message;
+  if (error instanceof IncompleteWriteError) error.reasons.splice(0, error.reasons.length, ...error.reasons.map((r) => redact(r, secrets)));
+  return error;
+}
+
 /** Implements `pulumi.dynamic.ResourceProvider` for `BaseConnection`. One instance per host process. */
 export class BaseConnectionProvider {
+  /**
+   * Ids of the connections state holds for each resource identity, learnt in `diff`: the engine diffs a resource
+   * before it creates its replacement, and a replacement must never take the connection it replaces for its own.
+   */
+  private readonly liveIds = new Map<string, Set<string>>();
+
   constructor(private readonly session: ProviderSession) {}
 
   /** Called by the host once per distinct serialized provider, with the whole (namespaced) stack config. */
@@ -61,102 +88,166 @@ export class BaseConnectionProvider {
       // check reports the failures; an update would refuse these inputs before any request.
       return { changes: true };
     }
+    if (typeof inputs.identity === "string") {
+      const ids = this.liveIds.get(inputs.identity) ?? new Set<string>();
+      ids.add(id);
+      this.liveIds.set(inputs.identity, ids);
+    }
     const { changes, replaces } = diffBaseConnection(olds, inputs, this.sandboxOf(inputs));
     return { changes, replaces, deleteBeforeReplace: false };
   }
 
   async create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
     const inputs = this.validInputs(news);
-    const client = this.session.flowService();
     const sandboxName = this.sandboxOf(inputs);
-    if (inputs.adopt) {
-      return this.adopt(client, inputs.adopt, inputs, sandboxName, news);
-    }
-    const source = sources[inputs.source];
-    const created = await client.createConnection(
-      {
-        name: inputs.name,
-        ...(inputs.description !== undefined ? { description: inputs.description } : {}),
-        auth: { specName: inputs.auth.specName, params: inputs.auth.params },
-        connectionSpec: { id: source.connectionSpec.id, version: source.connectionSpec.version },
-      },
-      { sandboxName },
+    const secrets = secretTexts(inputs.source, inputs.auth.specName, inputs.auth.params);
+    const hint = inputs.identity
+      ? "If AEP created it, the next pulumi up finds it by the marker in its description instead of creating another one."
+      : "Check whether it exists in AEP before running pulumi up again.";
+    return this.run("create", inputs.timeouts, `base connection "${inputs.name}"`, hint, sandboxName, secrets, (call) =>
+      inputs.adopt ? this.adopt(inputs.adopt, inputs, call, news) : this.createNew(inputs, call, news),
     );
-    // From here on AEP holds the connection: every failure must carry its id.
-    const fallback: Connection = {
-      id: created.id,
-      etag: created.etag,
-      name: inputs.name,
-      description: inputs.description,
-      connectionSpec: { id: source.connectionSpec.id },
-    };
-    const outs = await this.finish(client, created.id, inputs, sandboxName, fallback, news);
-    return { id: created.id, outs };
   }
 
   async read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
     const olds = parseStoredOutputs(props, id);
     const sandboxName = this.storedSandbox(olds);
-    const connection = await this.session.flowService().getConnection(id, { sandboxName });
-    if (!connection) {
-      // An empty id tells the engine the connection is gone; the next `pulumi up` creates it again.
-      return { id: "", props: {} };
-    }
-    return { id, props: plain(refreshedOutputs(olds, connection, sandboxName)) };
+    return this.run("read", olds.timeouts, `base connection ${id}`, "Nothing was changed; run the command again.", sandboxName, this.storedSecrets(olds), async (call) => {
+      const connection = await this.session.flowService().getConnection(id, call);
+      if (!connection) {
+        // An empty id tells the engine the connection is gone; the next `pulumi up` creates it again.
+        return { id: "", props: {} };
+      }
+      return { id, props: plain(refreshedOutputs(olds, connection, sandboxName)) };
+    });
   }
 
   async update(id: string, oldOutputs: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
     const olds = parseStoredOutputs(oldOutputs, id);
     const inputs = this.validInputs(news);
-    const client = this.session.flowService();
     const sandboxName = this.storedSandbox(olds, inputs);
-    const operations = patchOperations(olds, inputs);
-    let etag = olds.etag ?? "";
-    if (operations.length > 0) {
-      etag = (await this.patch(client, id, etag, operations, sandboxName)).etag;
-    }
-    const fallback: Connection = {
-      id,
-      etag,
-      name: inputs.name,
-      description: inputs.description,
-      connectionSpec: { id: olds.connectionSpecId ?? sources[inputs.source].connectionSpec.id },
-    };
-    const outs = await this.finish(client, id, inputs, sandboxName, fallback, news);
-    return { outs };
+    const secrets = [...secretTexts(inputs.source, inputs.auth.specName, inputs.auth.params), ...this.storedSecrets(olds)];
+    const hint = "The change may or may not have been applied; the next pulumi up applies it if it was not.";
+    return this.run("update", inputs.timeouts, `base connection ${id}`, hint, sandboxName, secrets, async (call) => {
+      const operations = patchOperations(olds, inputs);
+      let etag = olds.etag ?? "";
+      if (operations.length > 0) {
+        etag = (await this.patch(id, etag, operations, call)).etag;
+      }
+      const fallback: Connection = {
+        id,
+        etag,
+        name: inputs.name,
+        description: inputs.description,
+        connectionSpec: { id: olds.connectionSpecId ?? sources[inputs.source].connectionSpec.id },
+      };
+      return { outs: await this.finish(id, inputs, fallback, call, news) };
+    });
   }
 
   async delete(id: string, props: Record<string, unknown>): Promise<void> {
     const olds = parseStoredOutputs(props, id);
     const sandboxName = this.storedSandbox(olds);
+    const hint = "It may or may not have been deleted; run the command again.";
+    await this.run("delete", olds.timeouts, `base connection ${id}`, hint, sandboxName, this.storedSecrets(olds), async (call) => {
+      try {
+        await this.session.flowService().deleteConnection(id, call);
+      } catch (error) {
+        if (InUseError.isInstance(error)) {
+          throw new Error(
+            `Cannot delete base connection ${id} ("${olds.name ?? id}") in sandbox "${sandboxName}": ` +
+              `it is used by one or more dataflows (Flow Service FLOW-1418-400). Delete those dataflows ` +
+              `first, then run this command again.` +
+              (error.requestId ? ` (request id ${error.requestId})` : ""),
+          );
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** Runs one operation within its deadline, with the call options every request of it carries, secrets scrubbed. */
+  private async run<T>(
+    operation: Operation,
+    timeouts: Timeouts | undefined,
+    what: string,
+    hint: string,
+    sandboxName: string,
+    secrets: readonly string[],
+    work: (call: CallOptions) => Promise<T>,
+  ): Promise<T> {
     try {
-      await this.session.flowService().deleteConnection(id, { sandboxName });
+      return await withDeadline(operation, timeouts, what, hint, (signal) => work({ sandboxName, secrets, signal }));
     } catch (error) {
-      if (InUseError.isInstance(error)) {
-        throw new Error(
-          `Cannot delete base connection ${id} ("${olds.name ?? id}") in sandbox "${sandboxName}": ` +
-            `it is used by one or more dataflows (Flow Service FLOW-1418-400). Delete those dataflows ` +
-            `first, then run this command again.` +
-            (error.requestId ? ` (request id ${error.requestId})` : ""),
+      throw scrubbed(error, secrets);
+    }
+  }
+
+  private async createNew(inputs: KnownBaseConnectionInputs, call: CallOptions, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+    const client = this.session.flowService();
+    const source = sources[inputs.source];
+    const description = describedAs(inputs);
+    const identity =
+      inputs.identity === undefined ? undefined : { key: inputs.identity, excludeIds: [...(this.liveIds.get(inputs.identity) ?? [])] };
+    const created = await client.createConnection(
+      {
+        name: inputs.name,
+        ...(description !== undefined ? { description } : {}),
+        auth: { specName: inputs.auth.specName, params: inputs.auth.params },
+        connectionSpec: { id: source.connectionSpec.id, version: source.connectionSpec.version },
+      },
+      identity === undefined ? call : { ...call, identity },
+    );
+    // From here on AEP holds the connection: every failure must carry its id.
+    let etag = created.etag;
+    if (created.recovered === "earlier-run") {
+      // Made by a run that never heard back: it holds that run's inputs, which may differ from these.
+      try {
+        etag = (await this.patch(created.id, etag, this.declaredState(inputs), call)).etag;
+      } catch (error) {
+        const outputs = toOutputs(inputs, { id: created.id, etag, name: inputs.name, connectionSpec: { id: source.connectionSpec.id } }, call.sandboxName);
+        const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
+        throw new IncompleteWriteError(
+          `Base connection ${created.id}, created by an earlier run that was interrupted, was found by its marker, but bringing it to the declared state failed: ${errorText(error)}`,
+          created.id,
+          plain({ ...withoutSecrets, __provider: news["__provider"] }),
         );
       }
-      throw error;
     }
+    const fallback: Connection = {
+      id: created.id,
+      etag,
+      name: inputs.name,
+      description: inputs.description,
+      connectionSpec: { id: source.connectionSpec.id },
+    };
+    const outs = await this.finish(created.id, inputs, fallback, call, news);
+    return { id: created.id, outs };
+  }
+
+  /** The operations that set name, description (with the marker) and every auth param to the declared ones. */
+  private declaredState(inputs: KnownBaseConnectionInputs): JsonPatchOperation[] {
+    const description = describedAs(inputs);
+    return [
+      { op: "replace", path: "/name", value: inputs.name },
+      ...(description !== undefined ? [{ op: "add" as const, path: "/description", value: description }] : []),
+      { op: "replace", path: "/auth/params", value: inputs.auth.params },
+    ];
   }
 
   /** Take over an existing connection: check it, then PATCH it to the declared state. */
   private async adopt(
-    client: FlowServiceClient,
     connectionId: string,
     inputs: KnownBaseConnectionInputs,
-    sandboxName: string,
+    call: CallOptions,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CreateResult> {
-    const existing = await client.getConnection(connectionId, { sandboxName });
+    const client = this.session.flowService();
+    const existing = await client.getConnection(connectionId, call);
     const source = sources[inputs.source];
     if (!existing) {
       throw new Error(
-        `adopt: base connection ${connectionId} does not exist in sandbox "${sandboxName}". ` +
+        `adopt: base connection ${connectionId} does not exist in sandbox "${call.sandboxName}". ` +
           `Check the id and the sandbox, or remove adopt to create a new connection.`,
       );
     }
@@ -172,14 +263,9 @@ export class BaseConnectionProvider {
           `auth.specName is "${inputs.auth.specName}". The auth spec of a connection cannot be changed.`,
       );
     }
-    const operations: JsonPatchOperation[] = [
-      { op: "replace", path: "/name", value: inputs.name },
-      ...(inputs.description ? [{ op: "add" as const, path: "/description", value: inputs.description }] : []),
-      { op: "replace", path: "/auth/params", value: inputs.auth.params },
-    ];
-    const patched = await this.patch(client, connectionId, existing.etag, operations, sandboxName);
+    const patched = await this.patch(connectionId, existing.etag, this.declaredState(inputs), call);
     const fallback: Connection = { ...existing, etag: patched.etag, name: inputs.name, description: inputs.description };
-    const outs = await this.finish(client, connectionId, inputs, sandboxName, fallback, news);
+    const outs = await this.finish(connectionId, inputs, fallback, call, news);
     return { id: connectionId, outs };
   }
 
@@ -187,19 +273,14 @@ export class BaseConnectionProvider {
    * PATCH with If-Match. A 412 means someone changed the connection since we read it: re-read once and
    * apply the same operations on the fresh etag; a second 412 becomes a clear error.
    */
-  private async patch(
-    client: FlowServiceClient,
-    id: string,
-    etag: string,
-    operations: JsonPatchOperation[],
-    sandboxName: string,
-  ): Promise<{ etag: string }> {
+  private async patch(id: string, etag: string, operations: JsonPatchOperation[], call: CallOptions): Promise<{ etag: string }> {
+    const client = this.session.flowService();
     try {
-      return await client.updateConnection(id, etag, operations, { sandboxName });
+      return await client.updateConnection(id, etag, operations, call);
     } catch (error) {
       if (NotFoundError.isInstance(error)) {
         throw new Error(
-          `Base connection ${id} no longer exists in sandbox "${sandboxName}" (deleted outside Pulumi). ` +
+          `Base connection ${id} no longer exists in sandbox "${call.sandboxName}" (deleted outside Pulumi). ` +
             `Run \`pulumi refresh\` so that the next \`pulumi up\` creates it again.`,
         );
       }
@@ -207,7 +288,7 @@ export class BaseConnectionProvider {
         throw error;
       }
     }
-    const current = await client.getConnection(id, { sandboxName });
+    const current = await client.getConnection(id, call);
     if (!current) {
       throw new Error(
         `Base connection ${id} was deleted while it was being updated. Run \`pulumi refresh\`, then \`pulumi up\`.`,
@@ -217,7 +298,7 @@ export class BaseConnectionProvider {
     const pending = operations.filter((op) => !(op.op === "remove" && op.path === "/description" && !current.description));
     if (pending.length === 0) return { etag: current.etag };
     try {
-      return await client.updateConnection(id, current.etag, pending, { sandboxName });
+      return await client.updateConnection(id, current.etag, pending, call);
     } catch (error) {
       if (StaleEtagError.isInstance(error)) {
         throw new Error(
@@ -236,31 +317,31 @@ export class BaseConnectionProvider {
    * without them the next `pulumi up` sees the auth as changed and sends it again, which is harmless.
    */
   private async finish(
-    client: FlowServiceClient,
     id: string,
     inputs: KnownBaseConnectionInputs,
-    sandboxName: string,
     fallback: Connection,
+    call: CallOptions,
     news: Record<string, unknown>,
   ): Promise<BaseConnectionOutputs> {
-    let outputs = toOutputs(inputs, fallback, sandboxName);
+    const client = this.session.flowService();
+    let outputs = toOutputs(inputs, fallback, call.sandboxName);
     const partial = (message: string) => {
       const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
-      return new IncompleteWriteError(message, id, plain({ ...withoutSecrets, __provider: news["__provider"] }));
+      return new IncompleteWriteError(redact(message, call.secrets), id, plain({ ...withoutSecrets, __provider: news["__provider"] }));
     };
     try {
-      const connection = await client.getConnection(id, { sandboxName });
+      const connection = await client.getConnection(id, call);
       if (!connection) {
         throw new Error(`base connection ${id} was not found right after it was written`);
       }
-      outputs = toOutputs(inputs, connection, sandboxName);
+      outputs = toOutputs(inputs, connection, call.sandboxName);
     } catch (error) {
       throw partial(`Base connection ${id} was written, but reading it back failed: ${errorText(error)}`);
     }
     if (inputs.verify) {
       let result: boolean;
       try {
-        result = await client.testConnection(id, { sandboxName });
+        result = await client.testConnection(id, call);
       } catch (error) {
         throw partial(`verify: testing base connection ${id} failed: ${errorText(error)}`);
       }
@@ -286,6 +367,12 @@ export class BaseConnectionProvider {
       throw new InvalidInputsError("Base connection inputs are still unknown; they must be known before the connection is written.");
     }
     return inputs as KnownBaseConnectionInputs;
+  }
+
+  /** The secrets state holds for a connection (its secret params as last declared), for redaction. */
+  private storedSecrets(olds: StoredOutputs): string[] {
+    if (olds.source === undefined || olds.secretAuthParams === undefined) return [];
+    return secretTexts(olds.source, olds.authSpecName ?? "", olds.secretAuthParams);
   }
 
   /** The sandbox the inputs declare: their own, else the provider's default. */

@@ -2,6 +2,7 @@
  * `BaseConnection`: an AEP Flow Service base connection as a Pulumi dynamic resource
  * (type token `pulumi-nodejs:dynamic/aep:BaseConnection`).
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../serialized-provider";
 import { findAuthVariant, findSource, type AuthParams, type AuthSpecName, type SourceKey } from "../sources";
@@ -57,7 +58,50 @@ export interface BaseConnectionArgs<K extends SourceKey = SourceKey> {
    * any other managed connection.
    */
   adopt?: pulumi.Input<string>;
+  /**
+   * Deadlines of the operations on this connection, retries and waits included, as durations such as `"90s"`,
+   * `"5m"` or `"1h30m"` (Terraform's `timeouts` convention; Pulumi's `customTimeouts` never reaches a dynamic
+   * provider). Each HTTP attempt also has its own deadline, `AEP_HTTP_TIMEOUT_MS`.
+   * @default { create: "5m", read: "2m", update: "5m", delete: "5m" }
+   */
+  timeouts?: pulumi.Input<OperationTimeouts>;
 }
+
+/** Deadlines of a resource's operations: durations such as `"90s"`, `"5m"`, `"1h30m"` (between 1s and 24h). */
+export interface OperationTimeouts {
+  create?: pulumi.Input<string>;
+  read?: pulumi.Input<string>;
+  update?: pulumi.Input<string>;
+  delete?: pulumi.Input<string>;
+}
+
+/**
+ * The key of the marker a create writes into the connection's description (flow-service/identity.ts): a digest of
+ * what makes the resource unique to Pulumi (organization, project, stack, parent and name). Another stack's
+ * connection never carries it; the same resource gets it in every run, so a run killed after AEP committed a
+ * create leaves a connection the next run finds instead of creating a second one.
+ */
+export function resourceIdentity(type: string, name: string, parent: pulumi.Resource | undefined): pulumi.Output<string> {
+  const parentUrn: pulumi.Input<string> = parent === undefined ? "" : parent.urn;
+  return pulumi.output(parentUrn).apply((urn) =>
+    createHash("sha256")
+      .update(JSON.stringify([organization(), pulumi.getProject(), pulumi.getStack(), urn, type, name]))
+      .digest("hex")
+      .slice(0, 16),
+  );
+}
+
+/** The stack's organization; unit tests under `setMocks` may not name one. */
+function organization(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "";
+  }
+}
+
+/** The Pulumi type token of a base connection. */
+const TYPE = "pulumi-nodejs:dynamic/aep:BaseConnection";
 
 /**
  * An Adobe Experience Platform base connection, managed through the Flow Service API.
@@ -96,6 +140,7 @@ export class BaseConnection<K extends SourceKey = SourceKey> extends pulumi.dyna
       createdAt: undefined,
       updatedAt: undefined,
       sandboxName: args.sandboxName,
+      identity: resourceIdentity(TYPE, name, opts?.parent),
     };
     // Not left to the engine's matching of output to input names: the secret params output has no input of that name.
     const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), SECRET_OUTPUT])];
@@ -103,16 +148,16 @@ export class BaseConnection<K extends SourceKey = SourceKey> extends pulumi.dyna
   }
 }
 
-/**
- * Wrap secret params in `pulumi.secret`, one value at a time, so that a param that is unknown at preview
- * time (an Output of another resource) leaves `specName` and the other params known and checkable.
- */
 /** Auth as `protectAuth` handles it, whatever the source. */
 interface LooseAuth {
   specName: pulumi.Input<string>;
   params: pulumi.Input<Record<string, pulumi.Input<string | undefined> | undefined>>;
 }
 
+/**
+ * Wrap secret params in `pulumi.secret`, one value at a time, so that a param that is unknown at preview
+ * time (an Output of another resource) leaves `specName` and the other params known and checkable.
+ */
 function protectAuth<K extends SourceKey>(
   source: pulumi.Input<K>,
   auth: pulumi.Input<BaseConnectionAuthArgs<K>>,

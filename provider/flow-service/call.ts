@@ -8,8 +8,8 @@
  */
 import type { Dispatcher } from "undici";
 import { parseAdobeError } from "./adobe-errors";
-import { httpError, NoResponseError, NotFoundError, UnparseableResponseError, type FlowServiceError, type FlowServiceErrorInit } from "./errors";
-import { headerValue, sendOnce, TransportError, type HttpResponse, type Timeouts } from "./http";
+import { httpError, NoResponseError, NotFoundError, ResponseTooLargeError, UnparseableResponseError, type FlowServiceError, type FlowServiceErrorInit } from "./errors";
+import { headerValue, RESPONSE_TOO_LARGE, sendOnce, TransportError, type HttpResponse, type Timeouts } from "./http";
 import { getAccessToken, invalidateAccessToken, type TokenRequest } from "./ims";
 import { parseRetryAfter, RETRYABLE_STATUSES, RetryBudget, sleep, type RetryPolicy } from "./retry";
 import type { FlowServiceSettings } from "./settings";
@@ -142,7 +142,7 @@ export async function send(ctx: CallContext, spec: CallSpec): Promise<Exchange> 
 
 /** Values to hide from any text surfaced for this call. */
 function secretsOf(ctx: CallContext, spec: CallSpec, exchange: Exchange): string[] {
-  return [ctx.settings.clientSecret, ...exchange.tokens, ...(spec.secrets ?? [])];
+  return [ctx.settings.clientSecret, ...exchange.tokens, ...(spec.secrets ?? []), ...(spec.options.secrets ?? [])];
 }
 
 /** The error for an exchange that did not end as the operation expected. `note` is appended to Adobe's text. */
@@ -154,7 +154,7 @@ export function failure(ctx: CallContext, spec: CallSpec, exchange: Exchange, no
     init.detail = transportError?.status === undefined ? reason : `${reason} after status ${transportError.status}`;
     if (note !== undefined) init.detail += `; ${note}`;
     if (transportError !== undefined) init.cause = transportError;
-    return new NoResponseError(init);
+    return transportError?.code === RESPONSE_TOO_LARGE ? new ResponseTooLargeError(init) : new NoResponseError(init);
   }
   const adobe = parseAdobeError(response.text, headerValue(response.headers, "x-request-id"));
   init.status = response.status;

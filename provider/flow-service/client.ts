@@ -12,6 +12,7 @@ import {
   testConnection,
   updateConnection,
   type CreatedConnection,
+  type CreateOptions,
 } from "./connections";
 import { DEFAULT_TIMEOUTS, sharedAgent } from "./http";
 import { resolveRetryPolicy } from "./retry";
@@ -28,7 +29,7 @@ import type {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of milliseconds`);
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number`);
   return value;
 }
 
@@ -51,6 +52,8 @@ export class FlowServiceClient {
       connectMs: positive("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_TIMEOUTS.connectMs),
       headersMs: positive("headersTimeoutMs", options.headersTimeoutMs, DEFAULT_TIMEOUTS.headersMs),
       bodyMs: positive("bodyTimeoutMs", options.bodyTimeoutMs, DEFAULT_TIMEOUTS.bodyMs),
+      attemptMs: positive("attemptTimeoutMs", options.attemptTimeoutMs, DEFAULT_TIMEOUTS.attemptMs),
+      maxResponseBytes: positive("maxResponseBytes", options.maxResponseBytes, DEFAULT_TIMEOUTS.maxResponseBytes),
     };
     const retry = resolveRetryPolicy(options.retry);
     const dispatcher = options.dispatcher ?? sharedAgent(timeouts.connectMs);
@@ -73,11 +76,13 @@ export class FlowServiceClient {
   }
 
   /**
-   * `POST /connections` → `{id, etag}`. Never blindly re-sent: when the outcome is unknown the connection is
-   * looked up by name + connection spec; `recovered` is then true. Several possible matches throw an
-   * `AmbiguousCreateError` listing their ids (`candidateIds`) rather than creating another one.
+   * `POST /connections` → `{id, etag}`. Give an `identity` (identity.ts: its marker at the end of
+   * `body.description`) and the create is safe against lost answers and interrupted runs: it first looks for a
+   * connection carrying the marker and takes it (`recovered`), and never creates a second one. Several matches throw
+   * an `AmbiguousCreateError` listing their ids (`candidateIds`). Without an identity nothing existing is taken for
+   * the result: a create whose outcome is unknown fails, listing the same-named connections.
    */
-  createConnection(body: NewConnection, options: RequestOptions = {}): Promise<CreatedConnection> {
+  createConnection(body: NewConnection, options: CreateOptions = {}): Promise<CreatedConnection> {
     return createConnection(this.ctx, body, options);
   }
 

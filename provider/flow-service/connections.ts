@@ -1,20 +1,26 @@
 /**
  * Base connections (`/connections`): their wire shapes and every operation on them.
  *
- * `POST /connections` never creates a duplicate. A POST is sent again only when the server certainly did not process
- * it (429, or a failure before the request left). When the outcome is unknown (response lost after the body was
- * sent, timeout, 5xx), the connection is looked up by name and connection spec in the same sandbox first: one
- * candidate is returned as recovered, none allows another POST, several stop with an error listing them.
+ * `POST /connections` never creates a duplicate and never takes another stack's connection for its own. With an
+ * identity (identity.ts), every POST is preceded by a lookup of the connections that carry the identity's marker:
+ * one is returned as recovered (an earlier run was killed after AEP committed, or this call's answer was lost),
+ * several stop with an error listing them, none lets the POST go. A POST is sent again only when the server
+ * certainly did not apply it or when no connection carries the marker after a transient failure. Without an
+ * identity, nothing existing is ever taken for the result.
  */
 import { z } from "zod";
 import { failure, isResourceNotFound, segment, send, unparseable, type CallContext, type CallSpec, type Exchange } from "./call";
 import { AmbiguousCreateError, FlowServiceError, type FlowServiceErrorInit } from "./errors";
 import { headerValue } from "./http";
+import { splitMarker, type CreateIdentity } from "./identity";
 import { firstPage, iteratePages, pageParser } from "./paging";
 import { secretStringsOf } from "./redaction";
 import { parseRetryAfter, RETRYABLE_STATUSES, RetryBudget, sleep } from "./retry";
 import type { Connection, ConnectionSpec, JsonPatchOperation, ListQuery, NewConnection, RequestOptions } from "./types";
 import { lenient, looseRecord, parseJson, stripUndefined, type Parsed } from "./wire";
+
+/** A time in epoch milliseconds that a Date can hold; anything else reads as absent rather than "Invalid time value". */
+export const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
 
 const connectionItemSchema = z
   .object({
@@ -26,8 +32,8 @@ const connectionItemSchema = z
     state: lenient(z.string()),
     etag: lenient(z.string()),
     version: lenient(z.string()),
-    createdAt: lenient(z.number()),
-    updatedAt: lenient(z.number()),
+    createdAt: lenient(epochMs),
+    updatedAt: lenient(epochMs),
     sandboxName: lenient(z.string()),
     sandboxId: lenient(z.string()),
     imsOrgId: lenient(z.string()),
@@ -113,31 +119,12 @@ export function parseConnectionSpecList(text: string): Parsed<ConnectionSpec[]> 
 export interface CreatedConnection {
   id: string;
   etag: string;
-  /** True when the outcome was unknown and the connection was found by name + spec instead of created again. */
-  recovered: boolean;
-}
-
-/** How far a server clock may lag ours when judging whether a connection was created by this call. */
-export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60 * 1000;
-
-/** True when the connection's creator is this OAuth client (`createdClient` may carry an `@AdobeID` suffix). */
-function createdBy(connection: Connection, clientId: string): boolean {
-  const creator = connection.createdClient;
-  return creator === undefined || creator === clientId || creator.startsWith(`${clientId}@`);
-}
-
-/**
- * Whether an existing connection may be the result of our create. Fields the server did not return cannot rule a
- * connection out: wrongly excluding it could lead to a duplicate, wrongly including it only to an error.
- */
-export function isCandidate(connection: Connection, body: NewConnection, clientId: string, startedAt: number): boolean {
-  if (connection.name !== body.name || connection.connectionSpec.id !== body.connectionSpec.id) return false;
-  // A replacement that only changes the auth spec keeps name and connection spec: the old connection must not
-  // pass for the new one.
-  const specName = connection.auth?.specName;
-  if (specName !== undefined && specName !== body.auth.specName) return false;
-  if (!createdBy(connection, clientId)) return false;
-  return connection.createdAt === undefined || connection.createdAt >= startedAt - CLOCK_SKEW_ALLOWANCE_MS;
+  /**
+   * `false` when this call's POST answered with the id. Otherwise the connection was found by its marker instead of
+   * created again: made by an earlier run that never heard back (`"earlier-run"`: it holds that run's inputs), or
+   * by this call's own POST whose answer was lost (`"this-call"`).
+   */
+  recovered: false | "earlier-run" | "this-call";
 }
 
 /**
@@ -150,15 +137,31 @@ export function lookupFilters(body: NewConnection): string[] {
   return filters;
 }
 
-async function findCandidates(
-  ctx: CallContext,
-  body: NewConnection,
-  startedAt: number,
-  options: RequestOptions,
-): Promise<Connection[]> {
+/**
+ * Whether an existing connection is provably the result of a create of `body` with `identity`: same name,
+ * connection spec and auth spec, and the identity's marker in its description. A connection a replacement replaces
+ * keeps name and marker, so the auth spec and `excludeIds` keep it from passing for the new one.
+ */
+export function isOwnConnection(connection: Connection, body: NewConnection, identity: CreateIdentity): boolean {
+  if (connection.name !== body.name || connection.connectionSpec.id !== body.connectionSpec.id) return false;
+  if (connection.auth?.specName !== undefined && connection.auth.specName !== body.auth.specName) return false;
+  if (identity.excludeIds?.includes(connection.id) === true) return false;
+  return splitMarker(connection.description).key === identity.key;
+}
+
+async function findOwn(ctx: CallContext, body: NewConnection, identity: CreateIdentity, options: RequestOptions): Promise<Connection[]> {
   const found: Connection[] = [];
   for await (const connection of listConnections(ctx, { property: lookupFilters(body) }, options)) {
-    if (isCandidate(connection, body, ctx.settings.clientId, startedAt)) found.push(connection);
+    if (isOwnConnection(connection, body, identity)) found.push(connection);
+  }
+  return found;
+}
+
+/** Same-named connections of the same spec: what a create without identity may have made. */
+async function findSameNamed(ctx: CallContext, body: NewConnection, options: RequestOptions): Promise<Connection[]> {
+  const found: Connection[] = [];
+  for await (const connection of listConnections(ctx, { property: lookupFilters(body) }, options)) {
+    if (connection.name === body.name && connection.connectionSpec.id === body.connectionSpec.id) found.push(connection);
   }
   return found;
 }
@@ -183,13 +186,21 @@ function transient(exchange: Exchange): boolean {
   return exchange.transportError?.transient ?? false;
 }
 
+/** Options of a create: per-call options, plus the identity that lets it find what it created. */
+export interface CreateOptions extends RequestOptions {
+  /**
+   * The create's identity; its marker must be in `body.description` (see identity.ts `withMarker`). Without one, a
+   * create whose outcome is unknown never takes an existing connection for its own: it fails, listing candidates.
+   */
+  identity?: CreateIdentity;
+}
+
 /** Creates a base connection; see the module comment for how duplicates are avoided. */
-export async function createConnection(
-  ctx: CallContext,
-  body: NewConnection,
-  options: RequestOptions,
-): Promise<CreatedConnection> {
-  const startedAt = Date.now();
+export async function createConnection(ctx: CallContext, body: NewConnection, options: CreateOptions): Promise<CreatedConnection> {
+  const { identity, ...requestOptions } = options;
+  if (identity !== undefined && splitMarker(body.description).key !== identity.key) {
+    throw new TypeError("createConnection: body.description must end with the identity's marker");
+  }
   const budget = new RetryBudget(ctx.retry);
   const spec: CallSpec = {
     method: "POST",
@@ -197,10 +208,29 @@ export async function createConnection(
     body,
     idempotent: false,
     secrets: secretStringsOf(body.auth?.params),
-    options,
+    options: requestOptions,
     budget,
   };
+  const ambiguous = (own: Connection[], original?: FlowServiceError): AmbiguousCreateError => {
+    const ids = own.map((c) => c.id);
+    return new AmbiguousCreateError(
+      original === undefined ? { status: 0, method: "POST", path: "/connections" } : adobeFields(original),
+      ids,
+      `${original === undefined ? "POST /connections not sent" : original.message}: ${ids.length} connections named ` +
+        `${JSON.stringify(body.name)} carry this resource's marker: ${ids.join(", ")}. Not creating another one; ` +
+        `delete all but one of them (or set adopt to the one to keep), then run pulumi up again.`,
+    );
+  };
+  let attempts = 0;
   for (;;) {
+    // Before every POST, the first included: an earlier run killed after AEP committed, or this call's own POST
+    // whose answer was lost, left a connection that carries the marker.
+    if (identity !== undefined) {
+      const own = await findOwn(ctx, body, identity, requestOptions);
+      if (own.length === 1) return { id: own[0]!.id, etag: own[0]!.etag, recovered: attempts === 0 ? "earlier-run" : "this-call" };
+      if (own.length > 1) throw ambiguous(own);
+    }
+    attempts += 1;
     const exchange = await send(ctx, spec);
     const response = exchange.response;
     let original: FlowServiceError;
@@ -215,39 +245,60 @@ export async function createConnection(
       throw failure(ctx, spec, exchange);
     }
 
-    let candidates: Connection[];
-    try {
-      candidates = await findCandidates(ctx, body, startedAt, options);
-    } catch (lookupError) {
-      if (options.signal?.aborted === true) throw lookupError;
-      const reason = lookupError instanceof Error ? lookupError.message : String(lookupError);
-      throw new FlowServiceError(
-        { ...adobeFields(original), cause: lookupError },
-        `${original.message}; the create may have succeeded, and looking for a connection named ` +
-          `${JSON.stringify(body.name)} failed (${reason}). Check whether it exists before creating it again.`,
-      );
-    }
-    const [only] = candidates;
-    if (only !== undefined && candidates.length === 1) return { id: only.id, etag: only.etag, recovered: true };
-    if (candidates.length > 1) {
-      const ids = candidates.map((candidate) => candidate.id);
-      throw new AmbiguousCreateError(
-        adobeFields(original),
-        ids,
-        `${original.message}; the create may have succeeded, and ${ids.length} connections named ` +
-          `${JSON.stringify(body.name)} with connection spec ${body.connectionSpec.id} may be the one it created: ` +
-          `${ids.join(", ")}. Not creating another one; keep one of them and delete the others.`,
-      );
-    }
-
     const created = response !== undefined && response.status < 300;
     const retryAfterMs = response === undefined ? undefined : parseRetryAfter(headerValue(response.headers, "retry-after"));
     const delay = created || !transient(exchange) ? undefined : budget.nextDelay(retryAfterMs);
+    // With an identity, a transient failure is looked into by the next round's lookup, after the backoff: a create
+    // that AEP applied late, or lists late, then still shows up before anything is sent again.
+    if (delay !== undefined && identity !== undefined) {
+      await sleep(delay, requestOptions.signal);
+      continue;
+    }
+
+    let found: Connection[];
+    try {
+      found = identity === undefined ? await findSameNamed(ctx, body, requestOptions) : await findOwn(ctx, body, identity, requestOptions);
+    } catch (lookupError) {
+      if (requestOptions.signal?.aborted === true) throw lookupError;
+      const reason = lookupError instanceof Error ? lookupError.message : String(lookupError);
+      throw new FlowServiceError(
+        { ...adobeFields(original), cause: lookupError },
+        `${original.message}; the create may have succeeded, and looking for the connection named ` +
+          `${JSON.stringify(body.name)} failed (${reason}). ` +
+          (identity === undefined
+            ? "Check whether it exists before creating it again."
+            : "The next pulumi up finds it by the marker in its description if it exists, and creates it otherwise."),
+      );
+    }
+    if (identity !== undefined) {
+      if (found.length === 1) return { id: found[0]!.id, etag: found[0]!.etag, recovered: "this-call" };
+      if (found.length > 1) throw ambiguous(found, original);
+      if (created) {
+        throw new FlowServiceError(
+          adobeFields(original),
+          `${original.message}; AEP created the connection, but it is not listed yet. Run pulumi up again: it finds the ` +
+            "connection by the marker in its description.",
+        );
+      }
+      throw new FlowServiceError(
+        adobeFields(original),
+        `${original.message}; no connection carries this resource's marker, so AEP did not create it. Run pulumi up again.`,
+      );
+    }
+    if (found.length > 0) {
+      const ids = found.map((c) => c.id);
+      throw new AmbiguousCreateError(
+        adobeFields(original),
+        ids,
+        `${original.message}; the create may have succeeded, and it cannot be proven which connection named ` +
+          `${JSON.stringify(body.name)} it made, if any: ${ids.join(", ")}. Not creating another one; adopt the ` +
+          `right one (adopt: "<id>") or delete the extra ones.`,
+      );
+    }
     if (delay === undefined) throw original;
-    await sleep(delay, options.signal);
+    await sleep(delay, requestOptions.signal);
   }
 }
-
 /** `GET /connections/{id}` → the connection, or undefined when it does not exist (404). */
 export async function getConnection(ctx: CallContext, id: string, options: RequestOptions): Promise<Connection | undefined> {
   const spec: CallSpec = { method: "GET", path: `/connections/${segment(id)}`, idempotent: true, options };
@@ -257,7 +308,17 @@ export async function getConnection(ctx: CallContext, id: string, options: Reque
   if (response?.status !== 200) throw failure(ctx, spec, exchange);
   const parsed = parseConnectionPage(response.text);
   if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
-  return parsed.value.items[0];
+  // Only a real not-found means gone: a 200 that does not hold exactly this connection is an error, never "gone".
+  const { items } = parsed.value;
+  if (items.length !== 1 || !sameId(items[0]!.id, id)) {
+    throw unparseable(spec, response, `it holds ${items.length === 1 ? `connection ${items[0]!.id}` : `${items.length} items`}, not connection ${id}`);
+  }
+  return items[0];
+}
+
+/** Flow Service ids are UUIDs; their case carries no meaning. */
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /** `GET /connections`, every page; requests are made while iterating. */
@@ -288,6 +349,7 @@ export async function updateConnection(
   if (response?.status === 200) {
     const parsed = parseCreated(response.text);
     if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
+    if (!sameId(parsed.value.id, id)) throw unparseable(spec, response, `it names connection ${parsed.value.id}, not ${id}`);
     return parsed.value;
   }
   const note =

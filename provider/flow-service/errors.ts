@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   ims: "AEP_ERR_IMS",
   flowService: "AEP_ERR_FLOW_SERVICE",
   noResponse: "AEP_ERR_NO_RESPONSE",
+  responseTooLarge: "AEP_ERR_RESPONSE_TOO_LARGE",
+  deadline: "AEP_ERR_DEADLINE",
   unparseableResponse: "AEP_ERR_UNPARSEABLE_RESPONSE",
   notFound: "AEP_ERR_NOT_FOUND",
   staleEtag: "AEP_ERR_STALE_ETAG",
@@ -47,6 +49,8 @@ const BRANDS = {
   ims: Symbol.for("pulumi-aep-azure.ImsError"),
   flowService: Symbol.for("pulumi-aep-azure.FlowServiceError"),
   noResponse: Symbol.for("pulumi-aep-azure.NoResponseError"),
+  responseTooLarge: Symbol.for("pulumi-aep-azure.ResponseTooLargeError"),
+  deadline: Symbol.for("pulumi-aep-azure.DeadlineError"),
   unparseableResponse: Symbol.for("pulumi-aep-azure.UnparseableResponseError"),
   notFound: Symbol.for("pulumi-aep-azure.NotFoundError"),
   staleEtag: Symbol.for("pulumi-aep-azure.StaleEtagError"),
@@ -199,6 +203,33 @@ export class NoResponseError extends FlowServiceError {
   }
   static override isInstance(e: unknown): e is NoResponseError {
     return hasBrand(e, BRANDS.noResponse);
+  }
+}
+
+/** The response body exceeded the client's `maxResponseBytes`; it was not read further. */
+export class ResponseTooLargeError extends FlowServiceError {
+  override readonly name = "ResponseTooLargeError";
+  constructor(init: FlowServiceErrorInit, message?: string) {
+    super(init, message, ERROR_CODES.responseTooLarge);
+    brand(this, BRANDS.responseTooLarge);
+  }
+  static override isInstance(e: unknown): e is ResponseTooLargeError {
+    return hasBrand(e, BRANDS.responseTooLarge);
+  }
+}
+
+/**
+ * An operation did not finish within its deadline (a resource's `timeouts`). Waits and retries stopped there; a
+ * write may or may not have been applied, as the message says.
+ */
+export class DeadlineError extends AepError {
+  override readonly name = "DeadlineError";
+  constructor(message: string, cause?: unknown) {
+    super(message, ERROR_CODES.deadline, { cause });
+    brand(this, BRANDS.deadline);
+  }
+  static override isInstance(e: unknown): e is DeadlineError {
+    return hasBrand(e, BRANDS.deadline);
   }
 }
 

@@ -6,15 +6,26 @@
  */
 import { Agent, request, type Dispatcher } from "undici";
 
-/** Timeouts of one exchange, in milliseconds. */
+/** Limits of one exchange: timeouts in milliseconds, and the largest response body read. */
 export interface Timeouts {
   connectMs: number;
   headersMs: number;
+  /** Longest gap between two chunks of the body. */
   bodyMs: number;
+  /** Deadline of the whole attempt, connect to last byte: a server trickling its body cannot hold a call past it. */
+  attemptMs: number;
+  /** Bodies above this many bytes are refused (and not read further). */
+  maxResponseBytes: number;
 }
 
-/** Defaults of the client's timeout options. */
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+/** Defaults of the client's limits. */
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  connectMs: 10_000,
+  headersMs: 30_000,
+  bodyMs: 30_000,
+  attemptMs: 60_000,
+  maxResponseBytes: 16 * 1024 * 1024,
+};
 
 // Keyed by connect timeout, the only Agent-level setting the client exposes: with default options the process
 // holds exactly one Agent, and a client asking for another connect timeout cannot change other clients' behaviour.
@@ -81,6 +92,10 @@ const TRANSIENT_CODES = new Set([
   "UND_ERR_CLOSED",
 ]);
 
+/** Codes of ours for the limits {@link sendOnce} enforces itself. */
+export const ATTEMPT_TIMEOUT = "AEP_ATTEMPT_TIMEOUT";
+export const RESPONSE_TOO_LARGE = "AEP_RESPONSE_TOO_LARGE";
+
 const REASONS: Record<string, string> = {
   ECONNREFUSED: "connection refused",
   UND_ERR_CONNECT_TIMEOUT: "connect timeout",
@@ -135,11 +150,15 @@ function toTransportError(error: unknown, status: number | undefined): Transport
 }
 
 /**
- * Sends one request and reads its body completely (so the socket returns to the keep-alive pool).
- * @throws TransportError when no complete response arrived; the signal's reason when aborted.
+ * Sends one request and reads its body completely (so the socket returns to the keep-alive pool), within the
+ * attempt's deadline and size limit.
+ * @throws TransportError when no complete response arrived (`ATTEMPT_TIMEOUT` when the deadline passed,
+ *   `RESPONSE_TOO_LARGE` when the body exceeds the limit); the caller's signal's reason when it aborted.
  */
 export async function sendOnce(req: HttpRequest): Promise<HttpResponse> {
   let status: number | undefined;
+  const attempt = AbortSignal.timeout(req.timeouts.attemptMs);
+  const signal = req.signal === undefined ? attempt : AbortSignal.any([req.signal, attempt]);
   try {
     const options: Parameters<typeof request>[1] = {
       method: req.method,
@@ -147,12 +166,12 @@ export async function sendOnce(req: HttpRequest): Promise<HttpResponse> {
       dispatcher: req.dispatcher,
       headersTimeout: req.timeouts.headersMs,
       bodyTimeout: req.timeouts.bodyMs,
+      signal,
     };
     if (req.body !== undefined) options.body = req.body;
-    if (req.signal !== undefined) options.signal = req.signal;
     const response = await request(req.url, options);
     status = response.statusCode;
-    const text = await response.body.text();
+    const text = await readLimited(response.body, headerValue(response.headers, "content-length"), req.timeouts.maxResponseBytes, status);
     // undici returns a keep-alive socket to its pool one event-loop turn after the response ends (setImmediate, to
     // see whether the server closes it). A request sent before that turn, such as the GET that follows every POST or
     // PATCH, finds no free socket and opens a new connection; waiting for the turn lets it reuse this one.
@@ -160,8 +179,34 @@ export async function sendOnce(req: HttpRequest): Promise<HttpResponse> {
     return { status: response.statusCode, headers: response.headers, text };
   } catch (error) {
     if (req.signal?.aborted === true) throw req.signal.reason;
+    if (error instanceof TransportError) throw error;
+    if (attempt.aborted) {
+      throw new TransportError(`no complete response within ${req.timeouts.attemptMs} ms`, ATTEMPT_TIMEOUT, true, true, status, error);
+    }
     throw toTransportError(error, status);
   }
+}
+
+/** The body as text, refusing it as soon as it is known to exceed `maxBytes` (declared length or bytes read). */
+async function readLimited(
+  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
+  contentLength: string | undefined,
+  maxBytes: number,
+  status: number,
+): Promise<string> {
+  const tooLarge = () => {
+    body.destroy();
+    return new TransportError(`response body over the ${maxBytes}-byte limit`, RESPONSE_TOO_LARGE, true, false, status, undefined);
+  };
+  if (contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** First value of a response header (names are lower case in undici responses). */

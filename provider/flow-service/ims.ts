@@ -1,7 +1,8 @@
 /**
  * Adobe IMS OAuth server-to-server tokens (`POST {imsUrl}/ims/token/v3`, client_credentials grant).
  * One token per (IMS url, client id, secret fingerprint, scope) is cached for the whole process, in memory only.
- * Concurrent callers share one in-flight request; a token is replaced 5 minutes before it expires, or at once when
+ * Concurrent callers share one in-flight request; a token is replaced 5 minutes before it expires (half its
+ * lifetime before, for tokens of 10 minutes or less), or at once when
  * the gateway rejects it. The token request has no side effect, so it is retried like an idempotent request.
  * See https://developer.adobe.com/developer-console/docs/guides/authentication/ServerToServerAuthentication/ims
  */
@@ -29,8 +30,16 @@ export function parseToken(text: string): Parsed<{ accessToken: string; expiresI
   return parseJson(tokenSchema, text, (body) => ({ accessToken: body.access_token, expiresInSeconds: body.expires_in }));
 }
 
-/** A token is replaced this long before IMS says it expires. */
+/**
+ * A token is replaced this long before IMS says it expires, or at half its lifetime when that comes later: a
+ * token that lives 5 minutes or less would otherwise be replaced on every call.
+ */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** How long before expiry a token of `lifetimeMs` is replaced: 5 minutes, or half its lifetime if that is less. */
+export function refreshMarginMs(lifetimeMs: number): number {
+  return Math.min(TOKEN_REFRESH_MARGIN_MS, lifetimeMs / 2);
+}
 
 /** What identifies a token and how to fetch it. */
 export interface TokenRequest {
@@ -47,6 +56,8 @@ interface CachedToken {
   value: string;
   /** Epoch ms at which IMS considers it expired. */
   expiresAt: number;
+  /** Epoch ms from which it is replaced (see {@link refreshMarginMs}). */
+  refreshAt: number;
 }
 
 interface CacheEntry {
@@ -94,13 +105,13 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 /**
- * A valid access token: the cached one unless it is within {@link TOKEN_REFRESH_MARGIN_MS} of expiry, else a new
+ * A valid access token: the cached one until its refresh time ({@link refreshMarginMs} before expiry), else a new
  * one (shared with every concurrent caller).
  * @throws ImsError when IMS refuses the credential or stays unavailable.
  */
 export async function getAccessToken(req: TokenRequest, signal?: AbortSignal, now: () => number = Date.now): Promise<string> {
   const entry = entryFor(req);
-  if (entry.token !== undefined && now() < entry.token.expiresAt - TOKEN_REFRESH_MARGIN_MS) return entry.token.value;
+  if (entry.token !== undefined && now() < entry.token.refreshAt) return entry.token.value;
   if (entry.inFlight === undefined) {
     // Not tied to one caller's signal: other callers wait on the same request.
     const inFlight = fetchToken(req, now).then(
@@ -169,7 +180,9 @@ async function fetchToken(req: TokenRequest, now: () => number): Promise<CachedT
       if (!parsed.ok) {
         throw new ImsError({ status: 200, detail: `the token response could not be parsed: ${parsed.problem}` });
       }
-      return { value: parsed.value.accessToken, expiresAt: now() + parsed.value.expiresInSeconds * 1000 };
+      const lifetimeMs = parsed.value.expiresInSeconds * 1000;
+      const expiresAt = now() + lifetimeMs;
+      return { value: parsed.value.accessToken, expiresAt, refreshAt: expiresAt - refreshMarginMs(lifetimeMs) };
     }
     if (response.status === 429 || response.status >= 500) {
       const delay = budget.nextDelay(parseRetryAfter(headerValue(response.headers, "retry-after")));

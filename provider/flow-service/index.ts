@@ -3,16 +3,19 @@
  * Depends only on undici, zod and node builtins (never on @pulumi/pulumi).
  */
 export { FlowServiceClient } from "./client";
-export type { CreatedConnection } from "./connections";
+export type { CreatedConnection, CreateOptions } from "./connections";
+export { isMarkerKey, splitMarker, withMarker, type CreateIdentity } from "./identity";
 export {
   AepError,
   AmbiguousCreateError,
+  DeadlineError,
   ERROR_CODES,
   FlowServiceError,
   ImsError,
   InUseError,
   NoResponseError,
   NotFoundError,
+  ResponseTooLargeError,
   SettingsError,
   StaleEtagError,
   UnparseableResponseError,

@@ -36,16 +36,32 @@ export function secretStringsOf(value: unknown): string[] {
 }
 
 /**
- * Replaces every occurrence of each secret (also in its JSON-escaped and URL-encoded forms) with {@link REDACTED}.
- * Longer secrets go first so a secret containing another one is removed whole.
+ * The forms in which a server may echo `secret`: as is, JSON-escaped, URL-encoded (`encodeURIComponent`, and the
+ * form encoding of `application/x-www-form-urlencoded` bodies, which also escapes `~ ! ' ( )` and writes a space
+ * as `+`), and base64 (standard and URL-safe, with and without padding).
+ */
+export function echoForms(secret: string): string[] {
+  const base64 = Buffer.from(secret, "utf8").toString("base64");
+  return [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    base64,
+    base64.replace(/=+$/, ""),
+    base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+  ];
+}
+
+/**
+ * Replaces every occurrence of each secret, in each of its {@link echoForms}, with {@link REDACTED}. Longer forms
+ * go first so a secret containing another one is removed whole.
  */
 export function redact(text: string, secrets: readonly string[]): string {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
+    for (const form of echoForms(secret)) forms.add(form);
   }
   let result = text;
   for (const form of [...forms].sort((a, b) => b.length - a.length)) {

@@ -180,22 +180,24 @@ export function settingValue(
   return pick(key, explicit, env).value ?? source.default;
 }
 
-/** Transport tuning read from the environment: variable, the client option it sets, and its lower bound. */
+/** Transport tuning read from the environment: the variable, what it sets, and its lower bound. */
 export const TRANSPORT_SETTINGS = {
   /**
-   * How long one request may wait for response headers, and between body chunks (client options
-   * `headersTimeoutMs`/`bodyTimeoutMs`, default 30 000). A timed-out request counts as a lost response: retried if
-   * idempotent, looked up before a create is sent again.
+   * Deadline of one HTTP attempt in milliseconds, headers and body together (client options `attemptTimeoutMs`,
+   * `headersTimeoutMs` and `bodyTimeoutMs`; defaults 60 000, 30 000, 30 000). A timed-out request counts as a lost
+   * response: retried if idempotent, looked up before a create is sent again.
    */
   AEP_HTTP_TIMEOUT_MS: { min: 1 },
-  /** Backoff cap of the first retry, doubling on each further one (client `retry.baseDelayMs`, default 500). */
+  /** Backoff cap of the first retry in milliseconds, doubling on each further one (client `retry.baseDelayMs`, default 500). */
   AEP_RETRY_BASE_MS: { min: 0 },
+  /** Largest response body read, in bytes (client `maxResponseBytes`, default 16 MiB). */
+  AEP_MAX_RESPONSE_BYTES: { min: 1024 },
 } as const;
 
 /**
  * Client options from the {@link TRANSPORT_SETTINGS} variables; unset or empty keeps the client's defaults.
- * Meant for tests and unusual networks; the defaults suit Adobe's API. `Retry-After` is honoured whatever its value.
- * @throws SettingsError when a variable is not a whole number of milliseconds at or above its minimum
+ * `Retry-After` is honoured whatever its value.
+ * @throws SettingsError when a variable is not a whole number at or above its minimum
  */
 export function transportOptionsFromEnv(env: NodeJS.ProcessEnv): FlowServiceClientOptions {
   const read = (name: keyof typeof TRANSPORT_SETTINGS): number | undefined => {
@@ -203,7 +205,7 @@ export function transportOptionsFromEnv(env: NodeJS.ProcessEnv): FlowServiceClie
     if (raw === undefined || raw === "") return undefined;
     const { min } = TRANSPORT_SETTINGS[name];
     if (!/^\d+$/.test(raw) || Number(raw) < min) {
-      throw new SettingsError(`${name} must be a whole number of milliseconds, at least ${min} (got ${JSON.stringify(raw)}).`);
+      throw new SettingsError(`${name} must be a whole number, at least ${min} (got ${JSON.stringify(raw)}).`);
     }
     return Number(raw);
   };
@@ -212,8 +214,11 @@ export function transportOptionsFromEnv(env: NodeJS.ProcessEnv): FlowServiceClie
   if (timeoutMs !== undefined) {
     options.headersTimeoutMs = timeoutMs;
     options.bodyTimeoutMs = timeoutMs;
+    options.attemptTimeoutMs = timeoutMs;
   }
   const retryBaseMs = read("AEP_RETRY_BASE_MS");
   if (retryBaseMs !== undefined) options.retry = { baseDelayMs: retryBaseMs };
+  const maxResponseBytes = read("AEP_MAX_RESPONSE_BYTES");
+  if (maxResponseBytes !== undefined) options.maxResponseBytes = maxResponseBytes;
   return options;
 }

@@ -13,8 +13,17 @@ export type ListConnectionsQuery = ListQuery;
 export interface RequestOptions {
   /** Sandbox sent as `x-sandbox-name`. @default settings.sandboxName */
   sandboxName?: string;
-  /** Aborts the call, including waits between retries; the promise rejects with the signal's reason. */
+  /**
+   * Aborts the call, including waits between retries; the promise rejects with the signal's reason. Give one with a
+   * deadline (`AbortSignal.timeout(ms)`) to bound a whole operation, retries included.
+   */
   signal?: AbortSignal;
+  /**
+   * Values to keep out of every error this call raises, besides the client secret and tokens: the secrets of the
+   * object the call is made for. The text of each, and its JSON-escaped, URL-encoded, form-encoded and base64 forms,
+   * is replaced by `[REDACTED]`.
+   */
+  secrets?: readonly string[];
 }
 
 /** Body of `POST /connections`. */
@@ -106,6 +115,13 @@ export interface FlowServiceClientOptions {
   headersTimeoutMs?: number;
   /** Time allowed between two chunks of the response body. @default 30000 */
   bodyTimeoutMs?: number;
+  /**
+   * Deadline of one HTTP attempt, from sending to the last byte of the response. A server that trickles its body
+   * cannot hold a call longer. @default 60000
+   */
+  attemptTimeoutMs?: number;
+  /** Largest response body read, in bytes; a larger one fails with `ResponseTooLargeError`. @default 16 MiB */
+  maxResponseBytes?: number;
   /** Retry policy for 429/502/503/504 and connection failures. */
   retry?: RetryOptions;
 }

@@ -7,7 +7,8 @@
  * - the key runs up to the first `=` and is matched case-insensitively, surrounding whitespace ignored;
  * - an unquoted value runs up to the next `;` (it may contain `=`, which Azure account keys end with) and is
  *   trimmed; a value that contains `;` must be quoted with `"…"` or `'…'`, doubling the quote character inside;
- * - a key given twice (or as two synonyms, e.g. `Server` and `Data Source`) is an error.
+ * - a key given twice (or as two synonyms, e.g. `Server` and `Data Source`) is an error;
+ * - Azure Storage strings have no quoting at all (`quoting: false`): a quote is part of the value.
  *
  * Connection strings are secrets, so problem phrases name only keys from the caller's vocabulary (never a key as
  * written, which could be a piece of a password after a stray `;`) and pair positions.
@@ -32,6 +33,8 @@ export interface ConnectionStringPair {
   readonly knownSpelling: string | undefined;
   /** The value: unquoted and trimmed, or the content of the quotes with doubled quotes undone. */
   readonly value: string;
+  /** The value as written, quotes included. */
+  readonly raw: string;
   readonly quoted: boolean;
 }
 
@@ -61,7 +64,12 @@ function isSpace(char: string | undefined): boolean {
 }
 
 /** Parses `text`; see the module comment for the grammar. Returns every duplicate, or the first syntax error. */
-export function parseConnectionString(text: string, vocabulary: readonly KnownKey[]): ConnectionStringParseResult {
+export function parseConnectionString(
+  text: string,
+  vocabulary: readonly KnownKey[],
+  options: { quoting?: boolean } = {},
+): ConnectionStringParseResult {
+  const quoting = options.quoting ?? true;
   const byName = new Map<string, { known: KnownKey; spelling: string }>();
   for (const known of vocabulary) {
     for (const spelling of [known.name, ...(known.synonyms ?? [])]) {
@@ -106,9 +114,10 @@ export function parseConnectionString(text: string, vocabulary: readonly KnownKe
     index = equals + 1;
     while (isSpace(text[index])) index++;
     const opening = text[index];
+    const valueStart = index;
     let value: string;
     let quoted = false;
-    if (opening === '"' || opening === "'") {
+    if (quoting && (opening === '"' || opening === "'")) {
       let content = "";
       let closed = false;
       index++;
@@ -146,7 +155,7 @@ export function parseConnectionString(text: string, vocabulary: readonly KnownKe
       value = text.slice(index, stop).trimEnd();
       index = stop;
     }
-    pairs.push({ position, rawKey, known, knownSpelling: match?.spelling, value, quoted });
+    pairs.push({ position, rawKey, known, knownSpelling: match?.spelling, value, raw: text.slice(valueStart, index).trim(), quoted });
     if (text[index] === ";") index++;
   }
 

@@ -5,6 +5,7 @@
  * This folder imports only zod, never @pulumi/pulumi.
  */
 import { z } from "zod";
+import { parseConnectionString } from "./connection-string";
 import { adlsGen2 } from "./adls-gen2";
 import { databricks } from "./databricks";
 import { sqlServer } from "./sql-server";
@@ -62,4 +63,31 @@ export function paramNames(variant: AuthVariant): readonly string[] {
 /** The auth variant of `source` with this exact spec name, or undefined. */
 export function findAuthVariant(source: SourceDefinition, specName: string): AuthVariant | undefined {
   return Object.prototype.hasOwnProperty.call(source.auth, specName) ? source.auth[specName] : undefined;
+}
+
+/** Keys whose values inside a connection string are secrets of their own (SQL Server, Synapse, Azure Storage). */
+const SECRET_KEYS = /^\s*(password|pwd|accountkey|sharedaccesssignature)\s*$/i;
+
+/**
+ * Every text that would give away a secret param of these params: each secret value whole and, inside a
+ * connection string, the value of each password or key both as written (quoted) and unquoted. The client redacts
+ * these, in each form a server may echo them, from every error of a call made for the connection.
+ */
+export function secretTexts(source: string, specName: string, params: Readonly<Record<string, unknown>> | undefined): string[] {
+  if (params === undefined) return [];
+  const definition = findSource(source);
+  const variant = definition === undefined ? undefined : findAuthVariant(definition, specName);
+  const secretNames: readonly string[] = variant?.secretParams ?? Object.keys(params);
+  const texts: string[] = [];
+  for (const name of secretNames) {
+    const value = params[name];
+    if (typeof value !== "string") continue;
+    texts.push(value);
+    const parsed = parseConnectionString(value, []);
+    if (!parsed.ok) continue;
+    for (const pair of parsed.parsed.pairs) {
+      if (SECRET_KEYS.test(pair.rawKey)) texts.push(pair.value, pair.raw);
+    }
+  }
+  return [...new Set(texts)].filter((text) => text !== "");
 }

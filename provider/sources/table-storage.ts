@@ -43,7 +43,7 @@ function endpointSuffixProblem(value: string): string | undefined {
 }
 
 function connectionStringProblems(value: string): readonly string[] {
-  const result = parseConnectionString(value, vocabulary);
+  const result = parseConnectionString(value, vocabulary, { quoting: false });
   if (!result.ok) return result.problems;
   const { parsed } = result;
   const missing = missingKeysProblem(parsed, ["DefaultEndpointsProtocol", "AccountName", "AccountKey"]);

@@ -2,6 +2,7 @@
  * The soak run's model of what the engine's state would hold, and the final comparison of AEP (the emulator's
  * store) with it: duplicates, orphans, lost updates, missing connections.
  */
+import { splitMarker } from "../../provider/flow-service/identity";
 import { isDeepStrictEqual } from "node:util";
 import { sources } from "../../provider/sources";
 import type { Emulator, RecordedRequest, StoredConnection } from "../../emulator";
@@ -56,7 +57,8 @@ function contentOf(connection: StoredConnection): ExpectedContent {
   return {
     sandboxName: connection.sandboxName,
     name: connection.name,
-    description: connection.description,
+    // As the user declared it: AEP holds it with the create marker at its end.
+    description: splitMarker(connection.description).text,
     connectionSpecId: connection.connectionSpec.id,
     specName: connection.auth.specName,
     params: connection.auth.params,

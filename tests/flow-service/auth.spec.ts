@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FlowServiceClient, ImsError, clearTokenCache } from "../../provider/flow-service";
-import { TOKEN_REFRESH_MARGIN_MS } from "../../provider/flow-service/ims";
+import { refreshMarginMs, TOKEN_REFRESH_MARGIN_MS } from "../../provider/flow-service/ims";
 import { startEmulator, type Emulator } from "../../emulator";
 import { FAST_RETRY, flowRequests, flowServiceError, settingsFor, sqlServerConnection } from "./harness";
 
@@ -52,24 +52,36 @@ describe("flow-service IMS tokens", () => {
     assert.equal(tokens.size, 1);
   });
 
-  it("replaces a token 5 minutes before it expires", async () => {
-    // 301 s of lifetime leave 1 s before the refresh margin starts.
+  it("replaces a token 5 minutes before it expires, or at half its lifetime when that is later", async () => {
     assert.equal(TOKEN_REFRESH_MARGIN_MS, 300_000);
-    const emulator = await emulatorWith(301);
+    assert.equal(refreshMarginMs(86_399_000), 300_000, "a day-long token: 5 minutes before expiry");
+    assert.equal(refreshMarginMs(300_000), 150_000, "a 5-minute token: at half its life, not at once");
+    // A 2 s token is replaced after 1 s, and never sent once expired.
+    const emulator = await emulatorWith(2);
     const client = clientFor(emulator);
 
-    await client.getConnection("a");
-    await client.getConnection("b");
+    await client.getConnection("a").catch(() => undefined);
+    await client.getConnection("b").catch(() => undefined);
     assert.equal(emulator.stats().tokenRequests, 1, "still fresh: reused");
 
     await new Promise((resolve) => setTimeout(resolve, 1_200));
-    await client.getConnection("c");
+    await client.getConnection("c").catch(() => undefined);
 
     assert.equal(emulator.stats().tokenRequests, 2);
     const [first, second, third] = flowRequests(emulator).map((r) => r.headers["authorization"]);
     assert.equal(first, second);
     assert.notEqual(third, first);
     assert.ok(flowRequests(emulator).every((r) => r.status === 404), "no request was sent with an expired token");
+  });
+
+  it("short-lived tokens (expires_in 300) with IMS answering 429: every call succeeds, on very few tokens", async () => {
+    const emulator = await emulatorWith(300);
+    const client = clientFor(emulator);
+    emulator.inject({ kind: "status", status: 429, route: "/ims/token/v3", times: 2 });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => client.createConnection(sqlServerConnection(`short-lived ${i}`))));
+    assert.deepEqual(results.filter((r) => r.status === "rejected"), [], "no create fails");
+    for (let i = 0; i < 80; i++) await client.getConnection(`missing-${i}`).catch(() => undefined);
+    assert.equal(emulator.stats().tokenRequests, 3, "two 429s, then one token for 100 calls");
   });
 
   it("fetches a fresh token once and retries when the gateway answers 401", async () => {

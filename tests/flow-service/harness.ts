@@ -2,6 +2,8 @@
  * Shared set-up of the client tests: an emulator, a client pointed at it, and a timeline of the requests the
  * client sent (recorded on the client side by an undici interceptor, because the emulator's log has no times).
  */
+import { withMarker } from "../../provider/flow-service/identity";
+import type { CreateOptions } from "../../provider/flow-service/connections";
 import assert from "node:assert/strict";
 import { Agent, type Dispatcher } from "undici";
 import {
@@ -120,4 +122,13 @@ export function sharedEmulatorAndClient(
       return current().client;
     },
   };
+}
+
+/** The identity key the create tests use, and a second one standing for another stack's resource. */
+export const OUR_KEY = "0123456789abcdef";
+export const OTHER_STACK_KEY = "fedcba9876543210";
+
+/** `body` as a provider sends it for a resource with `key`: the marker at the end of the description. */
+export function identified(body: NewConnection, key = OUR_KEY): { body: NewConnection; options: CreateOptions } {
+  return { body: { ...body, description: withMarker(body.description, key) }, options: { identity: { key } } };
 }

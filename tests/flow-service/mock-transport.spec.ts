@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { MockAgent } from "undici";
 import { FlowServiceClient, FlowServiceError, clearTokenCache, type NewConnection } from "../../provider/flow-service";
+import { withMarker } from "../../provider/flow-service/identity";
+import { OUR_KEY } from "./harness";
 
 const ORIGIN = "http://127.0.0.1:9";
 const BASE = "/data/foundation/flowservice";
@@ -74,16 +76,17 @@ describe("flow-service client over a mocked transport", () => {
 
   it("finds the connection instead of creating it again when a 201 body is unreadable", async () => {
     const pool = agent.get(ORIGIN);
+    pool.intercept({ path: (path) => path.startsWith(`${BASE}/connections?`), method: "GET" }).reply(200, { items: [] });
     pool.intercept({ path: `${BASE}/connections`, method: "POST" }).reply(201, "{ not json");
     pool
       .intercept({ path: (path) => path.startsWith(`${BASE}/connections?`), method: "GET" })
       .reply(200, {
-        items: [{ id: "found-id", name: body.name, connectionSpec: body.connectionSpec, etag: '"e-2"', createdClient: "mock-client", createdAt: Date.now() }],
+        items: [{ id: "found-id", name: body.name, description: withMarker(undefined, OUR_KEY), connectionSpec: body.connectionSpec, etag: '"e-2"' }],
       });
 
-    const created = await client().createConnection(body);
+    const created = await client().createConnection({ ...body, description: withMarker(undefined, OUR_KEY) }, { identity: { key: OUR_KEY } });
 
-    assert.deepEqual(created, { id: "found-id", etag: '"e-2"', recovered: true });
+    assert.deepEqual(created, { id: "found-id", etag: '"e-2"', recovered: "this-call" });
     const posts = agent.getCallHistory()?.calls().filter((call) => call.method === "POST" && call.path.endsWith("/connections"));
     assert.equal(posts?.length, 1);
   });

@@ -5,6 +5,8 @@ import {
   FAST_RETRY,
   flowRequests,
   flowServiceError,
+  identified,
+  OTHER_STACK_KEY,
   sharedEmulatorAndClient,
   settingsFor,
   sqlServerConnection,
@@ -122,40 +124,59 @@ describe("flow-service create never duplicates a connection", () => {
     { kind: "commit-then-fail" as const, label: "a 502 answers a create that was applied" },
   ];
   for (const fault of postFaults) {
-    it(`recovers the connection when ${fault.label}`, async () => {
+    it(`recovers the connection by its marker when ${fault.label}`, async () => {
       suite.emulator.inject({ kind: fault.kind, route: "/connections", method: "POST" });
+      const { body, options } = identified(sqlServerConnection("Lost answer"));
 
-      const created = await suite.client.createConnection(sqlServerConnection("Lost answer"));
+      const created = await suite.client.createConnection(body, options);
 
       const stored = suite.emulator.store.list();
       assert.equal(stored.length, 1);
-      assert.deepEqual(created, { id: stored[0]?.id, etag: stored[0]?.etag, recovered: true });
+      assert.deepEqual(created, { id: stored[0]?.id, etag: stored[0]?.etag, recovered: "this-call" });
       assert.equal(flowRequests(suite.emulator, "POST").length, 1, "not sent again");
-      const lookup = flowRequests(suite.emulator, "GET", "/connections")[0];
-      assert.deepEqual(lookup?.query["property"], [
+      assert.deepEqual(
+        flowRequests(suite.emulator).map((r) => `${r.method} ${r.route}`),
+        ["GET /connections", "POST /connections", "GET /connections"],
+        "one lookup before the POST, one after the lost answer",
+      );
+      assert.deepEqual(flowRequests(suite.emulator, "GET", "/connections")[0]?.query["property"], [
         "name==Lost answer",
         "connectionSpec.id==1f372ff9-38a4-4492-96f5-b9a4e4bd00ec",
       ]);
     });
   }
 
+  it("takes the connection an earlier, interrupted run created, instead of creating a second one", async () => {
+    const { body, options } = identified(sqlServerConnection("Killed run"));
+    const earlier = await suite.client.createConnection(body, options);
+    suite.emulator.clearRequests();
+
+    const again = await suite.client.createConnection(body, options);
+
+    assert.deepEqual(again, { id: earlier.id, etag: earlier.etag, recovered: "earlier-run" });
+    assert.equal(suite.emulator.store.list().length, 1);
+    assert.deepEqual(flowRequests(suite.emulator).map((r) => r.method), ["GET"], "one extra request, no POST");
+  });
+
   it("creates exactly one connection when the first POST was reset before being applied", async () => {
     suite.emulator.inject({ kind: "reset", route: "/connections", method: "POST" });
+    const { body, options } = identified(sqlServerConnection("Reset early"));
 
-    const created = await suite.client.createConnection(sqlServerConnection("Reset early"));
+    const created = await suite.client.createConnection(body, options);
 
     assert.equal(created.recovered, false);
     assert.deepEqual(suite.emulator.store.list().map((c) => c.id), [created.id]);
     assert.deepEqual(
       flowRequests(suite.emulator).map((r) => `${r.method} ${r.route} ${r.status}`),
-      ["POST /connections 0", "GET /connections 200", "POST /connections 201"],
+      ["GET /connections 200", "POST /connections 0", "GET /connections 200", "POST /connections 201"],
     );
   });
 
   it("creates exactly one connection when a POST gets no answer before the headers timeout", async () => {
     suite.emulator.inject({ kind: "hang", route: "/connections", method: "POST" });
+    const { body, options } = identified(sqlServerConnection("Timed out"));
 
-    const created = await suite.client.createConnection(sqlServerConnection("Timed out"));
+    const created = await suite.client.createConnection(body, options);
 
     assert.deepEqual(suite.emulator.store.list().map((c) => c.id), [created.id]);
     assert.equal(flowRequests(suite.emulator, "POST").length, 2);
@@ -163,53 +184,80 @@ describe("flow-service create never duplicates a connection", () => {
 
   it("re-sends a POST rejected with 429 after waiting", async () => {
     suite.emulator.inject({ kind: "status", status: 429, retryAfter: "0", route: "/connections", method: "POST" });
+    const { body, options } = identified(sqlServerConnection("Throttled create"));
 
-    const created = await suite.client.createConnection(sqlServerConnection("Throttled create"));
+    const created = await suite.client.createConnection(body, options);
 
     assert.equal(created.recovered, false);
     assert.equal(suite.emulator.store.list().length, 1);
-    assert.deepEqual(flowRequests(suite.emulator).map((r) => `${r.method} ${r.status}`), ["POST 429", "POST 201"]);
+    assert.deepEqual(flowRequests(suite.emulator).map((r) => `${r.method} ${r.status}`), ["GET 200", "POST 429", "POST 201"]);
   });
 
-  it("ignores a same-named connection made by someone else and recovers its own", async () => {
-    const theirs = suite.emulator.store.seed({
+  it("never takes another stack's same-named connection (another marker) or a hand-made one (no marker)", async () => {
+    const other = identified(sqlServerConnection("Shared name"), OTHER_STACK_KEY);
+    const theirs = await suite.client.createConnection(other.body, other.options);
+    suite.emulator.store.seed({
       name: "Shared name",
       connectionSpecId: "1f372ff9-38a4-4492-96f5-b9a4e4bd00ec",
       specName: "Connection String Based Authentication",
       params: { connectionString: "Data Source=a;Initial Catalog=b;Integrated Security=False;User ID=c;Password=d;" },
     });
     suite.emulator.inject({ kind: "commit-then-fail", route: "/connections", method: "POST" });
+    const { body, options } = identified(sqlServerConnection("Shared name"));
 
-    const created = await suite.client.createConnection(sqlServerConnection("Shared name"));
+    const created = await suite.client.createConnection(body, options);
 
-    assert.equal(created.recovered, true);
+    assert.equal(created.recovered, "this-call");
     assert.notEqual(created.id, theirs.id);
-    assert.equal(suite.emulator.store.list().length, 2);
+    assert.equal(suite.emulator.store.list().length, 3);
   });
 
-  it("refuses to guess when two connections could be the one created, and creates nothing more", async () => {
-    const first = await suite.client.createConnection(sqlServerConnection("Twice"));
-    suite.emulator.inject({ kind: "commit-then-fail", route: "/connections", method: "POST" });
+  it("fails, without taking the other stack's connection, when its POST fails unapplied with a 500", async () => {
+    const other = identified(sqlServerConnection("Shared 500"), OTHER_STACK_KEY);
+    const theirs = await suite.client.createConnection(other.body, other.options);
+    suite.emulator.inject({ kind: "status", status: 500, route: "/connections", method: "POST" });
+    const { body, options } = identified(sqlServerConnection("Shared 500"));
 
-    const error = await flowServiceError(suite.client.createConnection(sqlServerConnection("Twice")));
+    const error = await flowServiceError(suite.client.createConnection(body, options));
+
+    assert.match(error.message, /no connection carries this resource's marker, so AEP did not create it/);
+    assert.ok(!error.message.includes(theirs.id));
+    assert.deepEqual(suite.emulator.store.list().map((c) => c.id), [theirs.id]);
+  });
+
+  it("refuses to guess when two connections carry the marker, and creates nothing more", async () => {
+    const { body, options } = identified(sqlServerConnection("Twice"));
+    for (let i = 0; i < 2; i++) suite.emulator.store.seed({ name: "Twice", description: body.description, connectionSpecId: body.connectionSpec.id, specName: body.auth.specName, params: body.auth.params });
+
+    const error = await flowServiceError(suite.client.createConnection(body, options));
 
     const ids = suite.emulator.store.list().map((c) => c.id);
     assert.equal(ids.length, 2);
-    assert.ok(ids.includes(first.id));
     assert.ok(AmbiguousCreateError.isInstance(error), "an ambiguous create is its own error class");
     assert.equal(error.code, "AEP_ERR_AMBIGUOUS_CREATE");
     assert.deepEqual([...error.candidateIds].sort(), [...ids].sort());
-    assert.equal(error.status, 502);
     for (const id of ids) assert.ok(error.message.includes(id), error.message);
     assert.match(error.message, /Not creating another one/);
+    assert.equal(flowRequests(suite.emulator, "POST").length, 0);
+  });
+
+  it("without an identity, never takes an existing connection for its own after a lost answer", async () => {
+    suite.emulator.inject({ kind: "commit-then-fail", route: "/connections", method: "POST" });
+
+    const error = await flowServiceError(suite.client.createConnection(sqlServerConnection("Anonymous")));
+
+    assert.ok(AmbiguousCreateError.isInstance(error));
+    assert.deepEqual([...error.candidateIds], suite.emulator.store.list().map((c) => c.id));
+    assert.match(error.message, /cannot be proven which connection .* adopt the right one/);
   });
 
   it("looks the connection up in the sandbox it was created in", async () => {
     suite.emulator.inject({ kind: "commit-then-reset", route: "/connections", method: "POST" });
 
-    const created = await suite.client.createConnection(sqlServerConnection("Dev create"), { sandboxName: "dev" });
+    const { body, options } = identified(sqlServerConnection("Dev create"));
+    const created = await suite.client.createConnection(body, { ...options, sandboxName: "dev" });
 
-    assert.equal(created.recovered, true);
+    assert.equal(created.recovered, "this-call");
     assert.equal(suite.emulator.store.get(created.id)?.sandboxName, "dev");
     assert.ok(flowRequests(suite.emulator).every((r) => r.headers["x-sandbox-name"] === "dev"));
   });

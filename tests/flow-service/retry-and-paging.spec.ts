@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { CLOCK_SKEW_ALLOWANCE_MS, isCandidate, lookupFilters } from "../../provider/flow-service/connections";
+import { isOwnConnection, lookupFilters } from "../../provider/flow-service/connections";
+import { MARKER_LENGTH, splitMarker, withMarker } from "../../provider/flow-service/identity";
 import { FlowServiceError } from "../../provider/flow-service";
 import { firstPage, nextPage } from "../../provider/flow-service/paging";
 import {
@@ -108,35 +109,42 @@ describe("flow-service paging: next-page links", () => {
   });
 });
 
-describe("flow-service create: recovery candidates", () => {
+describe("flow-service create: what a create may take for its own", () => {
+  const key = "0123456789abcdef";
   const body: NewConnection = {
     name: "Synapse prod",
+    description: withMarker("Sales", key),
     auth: { specName: "Connection String Based Authentication", params: { connectionString: "x" } },
     connectionSpec: { id: "spec-1", version: "1.0" },
   };
-  const startedAt = 1_700_000_000_000;
-  const base: Connection = { id: "c1", name: "Synapse prod", connectionSpec: { id: "spec-1" }, etag: '"e"' };
+  const identity = { key };
+  const base: Connection = { id: "c1", name: "Synapse prod", description: "Sales [pulumi:0123456789abcdef]", connectionSpec: { id: "spec-1" }, etag: '"e"' };
 
-  it("keeps connections with the same name and spec created by this client around the request time", () => {
-    assert.ok(isCandidate({ ...base, createdClient: "client-1", createdAt: startedAt + 10 }, body, "client-1", startedAt));
-    assert.ok(isCandidate({ ...base, createdClient: "client-1@AdobeID", createdAt: startedAt }, body, "client-1", startedAt));
-    assert.ok(
-      isCandidate({ ...base, createdAt: startedAt - CLOCK_SKEW_ALLOWANCE_MS }, body, "client-1", startedAt),
-      "a server clock up to 5 minutes behind is tolerated",
-    );
-    assert.ok(isCandidate(base, body, "client-1", startedAt), "missing metadata cannot rule a connection out");
+  it("only a connection carrying this resource's marker, whenever and by whomever it was made", () => {
+    assert.ok(isOwnConnection(base, body, identity));
+    assert.ok(isOwnConnection({ ...base, createdAt: 0, createdClient: "someone-else" }, body, identity), "no clock, no client: the marker proves it");
+    assert.ok(!isOwnConnection({ ...base, description: "Sales [pulumi:fedcba9876543210]" }, body, identity), "another stack's marker");
+    assert.ok(!isOwnConnection({ ...base, description: "Sales" }, body, identity), "no marker: a hand-made or another tool's connection");
+    assert.ok(!isOwnConnection({ ...base, description: undefined }, body, identity));
   });
 
-  it("rules out other names, other specs, other auth specs, other clients and older connections", () => {
-    assert.ok(!isCandidate({ ...base, name: "Synapse prod 2" }, body, "client-1", startedAt));
+  it("rules out other names, other specs, other auth specs and the live connection of a replacement", () => {
+    assert.ok(!isOwnConnection({ ...base, name: "Synapse prod 2" }, body, identity));
     assert.ok(
-      !isCandidate({ ...base, auth: { specName: "Service Principal Key Based Authentication" } }, body, "client-1", startedAt),
-      "the connection being replaced (same name and spec, other auth spec) is not ours",
+      !isOwnConnection({ ...base, auth: { specName: "Service Principal Key Based Authentication" } }, body, identity),
+      "the connection being replaced (same name, spec and marker, other auth spec) is not the new one",
     );
-    assert.ok(isCandidate({ ...base, auth: { specName: body.auth.specName } }, body, "client-1", startedAt));
-    assert.ok(!isCandidate({ ...base, connectionSpec: { id: "spec-2" } }, body, "client-1", startedAt));
-    assert.ok(!isCandidate({ ...base, createdClient: "client-10" }, body, "client-1", startedAt));
-    assert.ok(!isCandidate({ ...base, createdAt: startedAt - CLOCK_SKEW_ALLOWANCE_MS - 1 }, body, "client-1", startedAt));
+    assert.ok(isOwnConnection({ ...base, auth: { specName: body.auth.specName } }, body, identity));
+    assert.ok(!isOwnConnection({ ...base, connectionSpec: { id: "spec-2" } }, body, identity));
+    assert.ok(!isOwnConnection(base, body, { key, excludeIds: ["c1"] }), "a live connection of the resource is never the result");
+  });
+
+  it("reads and writes the marker at the end of the description", () => {
+    assert.equal(withMarker(undefined, key), "[pulumi:0123456789abcdef]");
+    assert.deepEqual(splitMarker("Sales [pulumi:0123456789abcdef]"), { text: "Sales", key });
+    assert.deepEqual(splitMarker("[pulumi:0123456789abcdef]"), { text: undefined, key });
+    assert.deepEqual(splitMarker("Sales [pulumi:0123]"), { text: "Sales [pulumi:0123]", key: undefined });
+    assert.equal(withMarker("Sales", key).length - "Sales".length, MARKER_LENGTH);
   });
 
   it("filters on name only when the name cannot change the filter's meaning", () => {

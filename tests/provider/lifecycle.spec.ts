@@ -41,6 +41,7 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
         const stored = rig.emulator.store.get(id);
         assert.ok(stored, "the connection exists in AEP");
         assert.equal(stored.name, "Display name");
+        assert.equal(stored.description, `[pulumi:${String(checked["identity"])}]`, "the create marker, alone when there is no description");
         assert.equal(stored.auth.specName, variant.specName);
         assert.deepEqual(stored.auth.params, variant.params, "AEP received exactly the declared params");
         assert.equal(outs["connectionId"], id);
@@ -74,7 +75,12 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
         assert.deepEqual((await rig.host.diff(urnOf(name), id, updated.outs, renamed)).replaces, []);
         const afterRename = await rig.host.update(urnOf(name), id, updated.outs, renamed);
         assert.equal(rig.emulator.store.get(id)?.name, "New display name");
-        assert.equal(rig.emulator.store.get(id)?.description, "now with a description");
+        assert.equal(
+          rig.emulator.store.get(id)?.description,
+          `now with a description [pulumi:${String(checked["identity"])}]`,
+          "AEP holds the description with the resource's create marker at its end",
+        );
+        assert.equal(afterRename.outs["description"], "now with a description", "state holds it as declared");
         assert.equal(rig.emulator.store.list().length, 1, "no duplicate");
 
         await rig.host.delete(urnOf(name), id, afterRename.outs);

@@ -74,11 +74,11 @@ describe("validateBaseConnectionInputs: envelope", () => {
     assert.deepEqual(failures, [
       {
         property: "Name",
-        reason: 'unknown property "Name" (did you mean "name"?); expected one of: source, name, description, auth, sandboxName, verify, adopt',
+        reason: 'unknown property "Name" (did you mean "name"?); expected one of: source, name, description, auth, sandboxName, verify, adopt, identity, timeouts',
       },
       {
         property: "connectionSpec",
-        reason: 'unknown property "connectionSpec"; expected one of: source, name, description, auth, sandboxName, verify, adopt',
+        reason: 'unknown property "connectionSpec"; expected one of: source, name, description, auth, sandboxName, verify, adopt, identity, timeouts',
       },
     ]);
   });
@@ -174,10 +174,25 @@ describe("validateBaseConnectionInputs: envelope", () => {
     assert.ok(reason.endsWith(`(got "${"a".repeat(80)}…")`), reason);
   });
 
-  it("checks description: optional, at most 1024 characters", () => {
-    assert.deepEqual(failuresOf(adls({ description: "d".repeat(1024) })), []);
-    assert.equal(only(adls({ description: "d".repeat(1025) })).property, "description");
+  it("checks description: optional, at most 998 characters (AEP's 1024 less the create marker's 26)", () => {
+    assert.deepEqual(failuresOf(adls({ description: "d".repeat(998) })), []);
+    assert.equal(only(adls({ description: "d".repeat(999) })).property, "description");
     assert.equal(only(adls({ description: 1 })).reason.startsWith("must be a string (got number)"), true);
+  });
+
+  it("checks timeouts: durations for create, read, update and delete, between 1s and 24h", () => {
+    assert.deepEqual(failuresOf(adls({ timeouts: { create: "10m", read: "90s", update: "1h30m", delete: "2h" } })), []);
+    assert.deepEqual(failuresOf(adls({ timeouts: { create: UNKNOWN } })), [], "unknown at preview");
+    assert.deepEqual(
+      failuresOf(adls({ timeouts: { create: "10 minutes", refresh: "1m", delete: "500ms", update: 60 } })).map((f) => f.property),
+      ["timeouts.create", "timeouts.refresh", "timeouts.delete", "timeouts.update"],
+    );
+    assert.match(only(adls({ timeouts: { refresh: "1m" } })).reason, /unknown operation "refresh"; expected one of: create, read, update, delete/);
+  });
+
+  it("checks identity: 16 hexadecimal digits, as the BaseConnection class sets it", () => {
+    assert.deepEqual(failuresOf(adls({ identity: "0123456789abcdef" })), []);
+    assert.equal(only(adls({ identity: "not an identity" })).property, "identity");
   });
 
   it("checks sandboxName: lowercase letters, digits and hyphens, starting with a letter, at most 256", () => {
