@@ -237,6 +237,11 @@ export class ProviderHost {
     return new ProviderHost(child, port, client, outputChunks, options);
   }
 
+  /** The host's process id, e.g. to read its peak memory from /proc. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** True while the host process is alive. */
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
@@ -357,6 +362,16 @@ export class ProviderHost {
     request.setOldInputs(toStruct(this.withProvider(oldInputs)));
     await this.call("delete", this.client.delete, request);
     this.record("delete", {});
+  }
+
+  /** Kills the host at once, as a CI runner or a second Ctrl-C does: no clean-up runs in it. */
+  async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+      this.child.kill(signal);
+      await exited;
+    }
+    await this.stop();
   }
 
   /** Closes the client and terminates the host (SIGTERM, then SIGKILL after 5 s). Idempotent. */

@@ -154,7 +154,12 @@ export function failure(ctx: CallContext, spec: CallSpec, exchange: Exchange, no
     init.detail = transportError?.status === undefined ? reason : `${reason} after status ${transportError.status}`;
     if (note !== undefined) init.detail += `; ${note}`;
     if (transportError !== undefined) init.cause = transportError;
-    return transportError?.code === RESPONSE_TOO_LARGE ? new ResponseTooLargeError(init) : new NoResponseError(init);
+    if (transportError?.code === RESPONSE_TOO_LARGE) {
+      init.status = transportError.status ?? 0;
+      init.detail = reason;
+      return new ResponseTooLargeError(init, `${spec.method} ${spec.path} failed: the ${init.status} response was not read: ${reason}`);
+    }
+    return new NoResponseError(init);
   }
   const adobe = parseAdobeError(response.text, headerValue(response.headers, "x-request-id"));
   init.status = response.status;

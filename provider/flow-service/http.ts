@@ -196,7 +196,9 @@ async function readLimited(
 ): Promise<string> {
   const tooLarge = () => {
     body.destroy();
-    return new TransportError(`response body over the ${maxBytes}-byte limit`, RESPONSE_TOO_LARGE, true, false, status, undefined);
+    const limit = maxBytes % (1024 * 1024) === 0 ? `${maxBytes / (1024 * 1024)} MiB` : `${maxBytes} bytes`;
+    const reason = `its body is larger than ${limit}, the response size limit (AEP_MAX_RESPONSE_BYTES raises it)`;
+    return new TransportError(reason, RESPONSE_TOO_LARGE, true, false, status, undefined);
   };
   if (contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];

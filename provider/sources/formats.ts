@@ -169,20 +169,29 @@ export function httpsOriginProblems(value: string): string[] {
     return ["is not a URL"];
   }
   const problems: string[] = [];
+  // Judged as written: the URL parser normalises away an empty userinfo (`https://@host`), an empty or default port
+  // (`host:`, `host:443`) and upper case, which AEP then stores as the user typed them.
+  const authority = authorityAsWritten(value);
   if (url.protocol !== "https:") problems.push(`must use https, not ${url.protocol.slice(0, -1)}`);
-  if (url.username !== "" || url.password !== "") problems.push("must not contain credentials (user:password@)");
-  if (url.port !== "") problems.push("must not contain a port");
+  if (url.username !== "" || url.password !== "" || authority.includes("@")) problems.push("must not contain credentials (user:password@)");
+  if (url.port !== "" || /:\d*$/.test(authority.slice(authority.lastIndexOf("@") + 1))) problems.push("must not contain a port");
+  if (problems.length === 0 && value !== value.toLowerCase()) problems.push("must be written in lower case");
   if (url.pathname !== "/" && url.pathname !== "") problems.push("must not contain a path");
   if (url.search !== "" || value.includes("?")) problems.push("must not contain a query (?…)");
   if (url.hash !== "" || value.includes("#")) problems.push("must not contain a fragment (#…)");
   return problems;
 }
 
-/** The host as written (original case), from a value that starts with `scheme://`. */
-export function writtenHost(value: string): string {
+/** The authority (userinfo, host and port) as written, from a value that starts with `scheme://`. */
+function authorityAsWritten(value: string): string {
   const afterScheme = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
   const end = afterScheme.search(/[/?#]/);
-  const authority = end === -1 ? afterScheme : afterScheme.slice(0, end);
+  return end === -1 ? afterScheme : afterScheme.slice(0, end);
+}
+
+/** The host as written (original case), from a value that starts with `scheme://`. */
+export function writtenHost(value: string): string {
+  const authority = authorityAsWritten(value);
   return authority.slice(authority.lastIndexOf("@") + 1).replace(/:\d*$/, "");
 }
 

@@ -62,8 +62,21 @@ function connectionStringProblems(value: string): readonly string[] {
   if (parsed.get("Password")!.value === "") problems.push("the value of Password is empty");
 
   // Our checks imply Adobe's pattern; this guards the two from drifting apart.
-  if (problems.length === 0 && !ADOBE_SQL_SERVER_PATTERN.test(value)) {
+  const match = problems.length === 0 ? ADOBE_SQL_SERVER_PATTERN.exec(value) : null;
+  if (problems.length === 0 && match === null) {
     problems.push("does not match Adobe's SQL Server connection string pattern");
+  } else if (match !== null) {
+    // The pattern's groups are greedy: a value holding ";User ID=" or ";Password=" (a password such as
+    // x;Password=y, even quoted) moves the split, so AEP would read other credentials than the ones written.
+    const misread = ORDER.find((_, i) => {
+      const group = (match[2 + 2 * i] ?? "").trim();
+      const written = parsed.pairs[i]!.raw.trim();
+      return i === ORDER.length - 1 ? !group.startsWith(written) : group !== written;
+    });
+    if (misread !== undefined) {
+      const what = misread === "Password" || misread === "User ID" ? "the User ID or the Password" : `the value of ${misread} or a later one`;
+      problems.push(`${what} contains a key of Adobe's pattern (such as ";Password="), so AEP would split the string at the wrong place`);
+    }
   }
   return problems;
 }
