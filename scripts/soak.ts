@@ -10,6 +10,8 @@
  *   --fault-rate F     share of Flow Service requests faulted, 0..1 [0.2]
  *   --seed N           seed of every random choice [20260601]
  *   --hosts N          provider host processes [1]
+ *   --stacks N         stacks of the same program (same names, own identities) in the same sandboxes [2]
+ *   --kill-rate F      chance per operation that its provider host is SIGKILLed mid-operation, 0..1 [0.01]
  *   --time-limit S     no new operation after S seconds [600]
  *   --http-timeout-ms N  AEP_HTTP_TIMEOUT_MS of the provider: how long a hung request waits [1000]
  *   --retry-base-ms N  AEP_RETRY_BASE_MS of the provider [the provider's default, 500]
@@ -24,6 +26,8 @@ const NUMERIC: Record<string, keyof SoakOptions> = {
   "--fault-rate": "faultRate",
   "--seed": "seed",
   "--hosts": "hosts",
+  "--stacks": "stacks",
+  "--kill-rate": "killRate",
   "--time-limit": "timeLimitMs",
   "--http-timeout-ms": "httpTimeoutMs",
   "--retry-base-ms": "retryBaseMs",
@@ -53,8 +57,8 @@ async function main(): Promise<void> {
   const { options, json } = parseArguments(process.argv.slice(2));
   const report = await runSoak({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(`${json ? JSON.stringify(report, null, 2) : formatSoakReport(report)}\n`);
-  const { duplicates, orphans, lostUpdates, missing } = report.consistency;
-  process.exitCode = duplicates + orphans + lostUpdates + missing === 0 ? 0 : 1;
+  const { duplicates, orphans, sharedIds, lostUpdates, missing } = report.consistency;
+  process.exitCode = duplicates + orphans + sharedIds + lostUpdates + missing + report.secretLeaks === 0 ? 0 : 1;
 }
 
 main().catch((error: unknown) => {

@@ -11,7 +11,12 @@ import type { Variant } from "../../harness/rig";
 
 /** One logical resource of the soak (one `BaseConnection` in a program). */
 export interface SoakResource {
+  /** Unique over every stack. */
   index: number;
+  /** The number in its name: the same in every stack (stacks of one program declare the same names). */
+  nameIndex: number;
+  /** The stack it belongs to; its resource identity derives from this and the name. */
+  stack: string;
   urn: string;
   variant: Variant;
   /** "prod" is the provider's default sandbox (no `sandboxName` input); "dev" is set explicitly. */
@@ -30,6 +35,8 @@ export interface SoakResource {
   unacknowledged: ExpectedContent[];
   /** A delete failed since the last acknowledged state: AEP may have applied it. */
   deleteFailed: boolean;
+  /** A create failed without an id (lost answer, killed host): the next `up` runs it again. */
+  createPending: boolean;
 }
 
 export interface ExpectedContent {
@@ -71,8 +78,10 @@ function sameContent(a: ExpectedContent, b: ExpectedContent): boolean {
 
 /** Result of comparing AEP with the model. */
 export interface Consistency {
-  /** Connections beyond the first for one logical resource. */
+  /** Connections beyond the first for one logical resource (one create marker). */
   duplicates: number;
+  /** Connection ids held in the state of more than one resource (of any stack). */
+  sharedIds: number;
   /** Connections in AEP that neither the engine's state nor the user (a not-yet-adopted one) accounts for. */
   orphans: number;
   /** Resources whose connection in AEP differs from the last successful create/update (name, params, ...). */
@@ -90,7 +99,6 @@ export interface Consistency {
   problems: string[];
 }
 
-const NAME_INDEX = /^soak-(\d+) /;
 
 /**
  * Compares AEP with the model. `vanished` lists what refreshes reported gone during the run (the engine dropped those
@@ -103,7 +111,7 @@ export function compareWithStore(
 ): Consistency {
   const stored = emulator.store.list();
   const byId = new Map(stored.map((connection) => [connection.id, connection]));
-  const result: Consistency = { duplicates: 0, orphans: 0, lostUpdates: 0, missing: 0, appliedDespiteError: 0, staleEtags: 0, problems: [] };
+  const result: Consistency = { duplicates: 0, sharedIds: 0, orphans: 0, lostUpdates: 0, missing: 0, appliedDespiteError: 0, staleEtags: 0, problems: [] };
   for (const gone of vanished) {
     if (gone.afterFailedDelete) {
       result.appliedDespiteError += 1;
@@ -143,19 +151,31 @@ export function compareWithStore(
     }
     if (resource.state.outputs["etag"] !== connection.etag) result.staleEtags += 1;
   }
+  const holders = new Map<string, number>();
+  for (const resource of resources) {
+    if (resource.state !== undefined) holders.set(resource.state.id, (holders.get(resource.state.id) ?? 0) + 1);
+  }
+  for (const [id, count] of holders) {
+    if (count > 1) {
+      result.sharedIds += count - 1;
+      result.problems.push(`shared id: ${id} is in the state of ${count} resources`);
+    }
+  }
+  // One logical resource is one create marker (identity); connections without one were made by hand.
   const perResource = new Map<string, number>();
   for (const connection of stored) {
-    const index = NAME_INDEX.exec(connection.name)?.[1] ?? `unnamed:${connection.id}`;
-    perResource.set(index, (perResource.get(index) ?? 0) + 1);
+    const marker = splitMarker(connection.description).key;
+    const key = marker === undefined ? `unmarked:${connection.id}` : marker;
+    perResource.set(key, (perResource.get(key) ?? 0) + 1);
     if (!accounted.has(connection.id)) {
       result.orphans += 1;
       result.problems.push(`orphan: ${connection.id} ${JSON.stringify(connection.name)} in ${connection.sandboxName} is not in state`);
     }
   }
-  for (const [index, count] of perResource) {
+  for (const [key, count] of perResource) {
     if (count > 1) {
       result.duplicates += count - 1;
-      result.problems.push(`duplicate: ${count} connections for soak-${index}`);
+      result.problems.push(`duplicate: ${count} connections with the create marker ${key}`);
     }
   }
   return result;

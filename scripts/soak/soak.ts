@@ -8,12 +8,14 @@
  *
  * Used by `npm run soak` (scripts/soak.ts, full size) and by soak.spec.ts (a small run inside `npm test`).
  */
-import { HostCallError, type PropertyBag, type ProviderHost } from "../../harness/provider-host";
-import { allVariants, urnOf, type Variant } from "../../harness/rig";
+import { HostCallError, ProviderHost, type PropertyBag } from "../../harness/provider-host";
+import { allVariants, identityOf, secretValues, urnOf, type Variant } from "../../harness/rig";
+import { aepConfig, SECRET_CONFIG_KEYS } from "../../harness/aep-config";
 import { sources } from "../../provider/sources";
 import { injectRandomFaults, seededRandom } from "./soak-faults";
 import { compareWithStore, countRetries, expectedContent, type Consistency, type OperationTrace, type SoakResource } from "./soak-model";
-import { startReliabilityRig, stopReliabilityRig, type ReliabilityRig } from "../../harness/reliability-rig";
+import { startReliabilityRig, stopReliabilityRig, transportEnv, type ReliabilityRig } from "../../harness/reliability-rig";
+import { cleanEnv } from "../../harness/rig";
 
 export type SoakOperationKind = "create" | "adopt" | "update" | "read" | "delete";
 
@@ -37,6 +39,13 @@ export interface SoakOptions {
   httpTimeoutMs?: number;
   /** `AEP_RETRY_BASE_MS` of the provider. @default the provider's own (500) */
   retryBaseMs?: number;
+  /**
+   * Stacks of the same program in the same sandboxes: the same resource names, each stack with its own resource
+   * identities (as `pulumi stack init staging` gives). @default 2
+   */
+  stacks?: number;
+  /** Chance, per operation, that its provider host is killed (SIGKILL) while the operation runs. @default 0.01 */
+  killRate?: number;
   /** Progress lines. @default none */
   log?: (line: string) => void;
 }
@@ -52,6 +61,12 @@ export interface SoakReport {
   failureReasons: Record<string, number>;
   /** Failures that carried the connection id (recorded by the engine). */
   recordedFailures: number;
+  /** Provider hosts killed mid-operation (each replaced by a fresh one, as the next `pulumi up` starts one). */
+  hostKills: number;
+  /** Creates that had failed without an id (a lost answer, a killed host) and were run again by a final `up`. */
+  finalCreates: number;
+  /** Error texts and stored failure reasons that contained a secret of any variant (must be 0). */
+  secretLeaks: number;
   flowRequests: number;
   tokenRequests: number;
   /** Faults applied, by kind. */
@@ -70,7 +85,8 @@ const zero = (): Record<SoakOperationKind, number> => ({ create: 0, adopt: 0, up
 function inputsOf(resource: SoakResource, params: Record<string, unknown>, description?: string): PropertyBag {
   return {
     source: resource.variant.source,
-    name: `soak-${resource.index} v${resource.version}`,
+    name: `soak-${resource.nameIndex} v${resource.version}`,
+    identity: identityOf(`soak-${resource.nameIndex}`, resource.stack),
     ...(description !== undefined ? { description } : {}),
     auth: { specName: resource.variant.specName, params },
     ...(resource.sandboxName === "dev" ? { sandboxName: "dev" } : {}),
@@ -80,6 +96,8 @@ function inputsOf(resource: SoakResource, params: Record<string, unknown>, descr
 
 /** A short, stable label for a failure, for counting: the error text without ids and numbers. */
 function reasonOf(error: unknown): string {
+  // gRPC UNAVAILABLE: the host died under the call (a kill of the soak), so the engine heard nothing.
+  if (error instanceof HostCallError && error.code === 14) return "no answer: the provider host was killed";
   const text = error instanceof HostCallError ? error.details : error instanceof Error ? error.message : String(error);
   return text
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
@@ -101,10 +119,13 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     timeLimitMs: options.timeLimitMs ?? 600_000,
     httpTimeoutMs: options.httpTimeoutMs ?? 1000,
     retryBaseMs: options.retryBaseMs,
+    stacks: options.stacks ?? 2,
+    killRate: options.killRate ?? 0.01,
   };
-  for (const key of ["operations", "connections", "parallelism", "hosts", "timeLimitMs", "httpTimeoutMs"] as const) {
+  for (const key of ["operations", "connections", "parallelism", "hosts", "timeLimitMs", "httpTimeoutMs", "stacks"] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`${key} must be a positive integer`);
   }
+  if (!(resolved.killRate >= 0 && resolved.killRate <= 1)) throw new RangeError("killRate must be between 0 and 1");
   const log = options.log ?? (() => undefined);
   const startedAt = Date.now();
   const rig = await startReliabilityRig({
@@ -122,21 +143,48 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
 async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (line: string) => void, startedAt: number): Promise<SoakReport> {
   const choices = seededRandom(options.seed);
   const variants = allVariants();
-  const resources: SoakResource[] = Array.from({ length: options.connections }, (_, index) => {
-    const variant: Variant = variants[index % variants.length]!;
+  const stackNames = Array.from({ length: options.stacks }, (_, i) => (i === 0 ? "dev" : i === 1 ? "staging" : `stack${i + 1}`));
+  const resources: SoakResource[] = Array.from({ length: options.connections * options.stacks }, (_, index) => {
+    const nameIndex = index % options.connections;
+    const variant: Variant = variants[nameIndex % variants.length]!;
     const resource: SoakResource = {
       index,
+      nameIndex,
+      stack: stackNames[Math.floor(index / options.connections)]!,
       urn: urnOf(`soak-${index}`),
       variant,
-      sandboxName: Math.floor(index / variants.length) % 2 === 0 ? "prod" : "dev",
+      sandboxName: Math.floor(nameIndex / variants.length) % 2 === 0 ? "prod" : "dev",
       inputs: {},
       version: 1,
       unacknowledged: [],
       deleteFailed: false,
+      createPending: false,
     };
     resource.inputs = inputsOf(resource, variant.params);
     return resource;
   });
+  // Every secret any resource holds, and every error text seen, for the leak count.
+  const secrets = [...new Set(variants.flatMap(secretValues))];
+  const errorTexts: string[] = [];
+  // Host slots: a killed host is replaced by a fresh one, as the next `pulumi up` starts a new host.
+  const slots: Promise<ProviderHost>[] = rig.hosts.map((host) => Promise.resolve(host));
+  const killChoices = seededRandom(options.seed ^ 0x0c0ffee);
+  let hostKills = 0;
+  let killing = options.killRate > 0;
+  const extraHosts: ProviderHost[] = [];
+  async function replacement(): Promise<ProviderHost> {
+    const host = await ProviderHost.start({ provider: rig.provider, env: { ...cleanEnv(), ...transportEnv(options) } });
+    extraHosts.push(host);
+    await host.configure(aepConfig(rig.emulator), [...SECRET_CONFIG_KEYS]);
+    return host;
+  }
+  function killLater(slot: number, host: ProviderHost, afterMs: number): void {
+    setTimeout(() => {
+      if (!host.running) return;
+      hostKills += 1;
+      slots[slot] = host.kill("SIGKILL").then(replacement);
+    }, afterMs);
+  }
   const operations = zero();
   const failures = zero();
   const failureReasons: Record<string, number> = {};
@@ -147,9 +195,13 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
   const faults = injectRandomFaults(rig.emulator, options.faultRate, seededRandom(options.seed ^ 0x5eed));
 
   /** One operation on one resource, chosen from what the engine's state holds now. */
-  async function operate(resource: SoakResource, host: ProviderHost, pick: number, tweak: () => number): Promise<void> {
+  async function operate(resource: SoakResource, slot: number, pick: number, tweak: () => number): Promise<void> {
+    const host = await slots[slot]!;
+    if (killing && killChoices() < options.killRate) killLater(slot, host, Math.floor(killChoices() * 40));
     let kind: SoakOperationKind;
-    if (resource.state === undefined) kind = resource.adoptId !== undefined || pick < 0.25 ? "adopt" : "create";
+    // After a create that failed without an id, the program is unchanged: the next `up` runs the same create.
+    if (resource.state === undefined && resource.createPending) kind = resource.adoptId !== undefined ? "adopt" : "create";
+    else if (resource.state === undefined) kind = resource.adoptId !== undefined || pick < 0.25 ? "adopt" : "create";
     else kind = pick < 0.5 ? "update" : pick < 0.75 ? "read" : "delete";
     operations[kind] += 1;
     const trace: OperationTrace = { fromSeq: lastSeq(), toSeq: 0, ids: [], names: [String(resource.inputs["name"])] };
@@ -158,9 +210,11 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
       if (await perform(kind, resource, host, tweak, trace)) {
         resource.unacknowledged = [];
         resource.deleteFailed = false;
+        if (kind === "create" || kind === "adopt") resource.createPending = false;
       }
     } catch (error) {
       failures[kind] += 1;
+      errorTexts.push(error instanceof HostCallError ? `${error.details}\n${JSON.stringify(error.initFailure ?? {})}` : String(error));
       const reason = `${kind}: ${reasonOf(error)}`;
       failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
       const initFailure = error instanceof HostCallError ? error.initFailure : undefined;
@@ -170,8 +224,11 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
         resource.state = { id: initFailure.id, outputs: initFailure.properties, inputs: resource.inputs };
         resource.expected = expectedContent(resource, resource.inputs);
         resource.unacknowledged = [];
+        resource.createPending = false;
         if (kind === "adopt") delete resource.adoptId;
         trace.ids.push(initFailure.id);
+      } else if (kind === "create" || kind === "adopt") {
+        resource.createPending = true;
       } else if (kind === "update") {
         resource.unacknowledged.push(expectedContent(resource, resource.inputs));
       } else if (kind === "delete") {
@@ -194,7 +251,7 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
         if (kind === "adopt" && resource.adoptId === undefined) {
           // Someone made the connection by hand (old credentials); the program takes it over.
           resource.adoptId = rig.emulator.store.seed({
-            name: `soak-${resource.index} made by hand`,
+            name: `soak-${resource.nameIndex} made by hand`,
             connectionSpecId: sources[resource.variant.source].connectionSpec.id,
             specName: resource.variant.specName,
             params: resource.variant.rotated,
@@ -279,8 +336,8 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
     const pick = choices();
     const tweaks = [choices(), choices(), choices()];
     const tweak = (): number => tweaks.shift() ?? 0;
-    const host = rig.hosts[started % rig.hosts.length]!;
-    const run = (chains.get(resource.index) ?? Promise.resolve()).then(() => operate(resource, host, pick, tweak));
+    const slot = started % slots.length;
+    const run = (chains.get(resource.index) ?? Promise.resolve()).then(() => operate(resource, slot, pick, tweak));
     chains.set(resource.index, run);
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run));
@@ -288,6 +345,15 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
   }
   await Promise.all(inFlight);
   faults.stop();
+  // The next `pulumi up`, without faults: creates that failed without an id run again and must find what the
+  // failed attempt made, instead of making a second one.
+  killing = false;
+  const pending = resources.filter((resource) => resource.state === undefined && resource.createPending);
+  for (const resource of pending) {
+    await operate(resource, 0, 1, () => 1).catch(() => undefined);
+  }
+  await Promise.all(extraHosts.map((host) => host.stop()));
+  const secretLeaks = errorTexts.filter((text) => secrets.some((secret) => text.includes(secret))).length;
 
   const requests = rig.emulator.requests;
   const faultCounts: Record<string, number> = { ...faults.stats.chosen };
@@ -298,6 +364,9 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
     failures,
     failureReasons,
     recordedFailures,
+    hostKills,
+    finalCreates: pending.length,
+    secretLeaks,
     flowRequests: requests.filter((r) => r.kind === "flow").length,
     tokenRequests: rig.emulator.stats().tokenRequests,
     faults: faultCounts,
@@ -321,7 +390,8 @@ export function formatSoakReport(report: SoakReport): string {
       .map(([kind, count]) => `${kind} ${count}`)
       .join(", ") || "none";
   const lines = [
-    `Soak: ${total} operations over ${options.connections} connections (every source and auth variant, sandboxes prod and dev), ` +
+    `Soak: ${total} operations over ${options.connections} connections × ${options.stacks} stacks with the same names ` +
+      `(every source and auth variant, sandboxes prod and dev), ` +
       `parallelism ${options.parallelism}, ${options.hosts} provider host${options.hosts === 1 ? "" : "s"}, seed ${report.seed}`,
     `  operations: ${byKind(report.operations)}`,
     `  failed with a clear error: ${failed} (${byKind(report.failures)}); ${report.recordedFailures} carried the connection id`,
@@ -331,8 +401,9 @@ export function formatSoakReport(report: SoakReport): string {
     `  Flow Service requests: ${report.flowRequests}, faulted: ${report.faultedRequests} ` +
       `(${((100 * report.faultedRequests) / Math.max(1, report.flowRequests)).toFixed(1)} %, target ${Math.round(options.faultRate * 100)} %): ${byKind(report.faults)}`,
     `  requests sent again after a failure (retries, token refreshes, re-PATCH after 412): ${report.retries}; IMS token requests: ${report.tokenRequests}`,
-    `  AEP vs expected state: ${consistency.duplicates} duplicates, ${consistency.orphans} orphans, ${consistency.lostUpdates} lost updates, ` +
-      `${consistency.missing} missing`,
+    `  provider hosts killed mid-operation: ${report.hostKills}; creates run again by the final up: ${report.finalCreates}`,
+    `  AEP vs expected state: ${consistency.duplicates} duplicates, ${consistency.orphans} orphans, ${consistency.sharedIds} shared ids, ` +
+      `${consistency.lostUpdates} lost updates, ${consistency.missing} missing; secrets in errors or stored reasons: ${report.secretLeaks}`,
     `  failed operations that AEP applied as a whole (the next up converges): ${consistency.appliedDespiteError}; ` +
       `stored etags behind AEP (a refresh catches up): ${consistency.staleEtags}`,
     ...consistency.problems.map((problem) => `    ${problem}`),

@@ -1,5 +1,5 @@
 /**
- * The soak run in small (60 operations over 8 connections): random transient faults on a fifth of the Flow Service
+ * The soak run in small (80 operations over 6 connections in each of two stacks with the same names, hosts killed at random): random transient faults on a fifth of the Flow Service
  * requests, concurrent operations through the dynamic-provider host, and afterwards AEP must match the engine's state
  * exactly. The full-size run is `npm run soak`.
  */
@@ -11,21 +11,26 @@ describe("soak (small): concurrent operations under random faults leave AEP cons
   let report: SoakReport;
 
   before(async () => {
-    report = await runSoak({ operations: 60, connections: 8, parallelism: 4, retryBaseMs: 20, httpTimeoutMs: 1_000 });
+    report = await runSoak({ operations: 80, connections: 6, parallelism: 4, retryBaseMs: 20, httpTimeoutMs: 1_000, stacks: 2, killRate: 0.03 });
     console.log(formatSoakReport(report).replace(/^/gm, "      "));
   });
 
   it("ran every operation kind, with faults injected and retried", () => {
     const total = Object.values(report.operations).reduce((a, b) => a + b, 0);
-    assert.equal(total, 60);
+    assert.equal(total, 80 + report.finalCreates);
     for (const kind of ["create", "update", "read", "delete"] as const) assert.ok(report.operations[kind] > 0, `${kind} ran`);
     assert.ok(report.faultedRequests > 0, "faults were injected");
     assert.equal(report.faultedRequests, Object.values(report.faults).reduce((a, b) => a + b, 0), "the emulator applied every fault drawn");
     assert.ok(report.retries > 0, "requests were retried");
+    assert.ok(report.hostKills > 0, "provider hosts were killed mid-operation");
   });
 
-  it("0 duplicates, 0 orphans, 0 lost updates, 0 missing connections", () => {
-    const { duplicates, orphans, lostUpdates, missing, problems } = report.consistency;
-    assert.deepEqual({ duplicates, orphans, lostUpdates, missing }, { duplicates: 0, orphans: 0, lostUpdates: 0, missing: 0 }, problems.join("\n"));
+  it("two stacks with the same names and killed hosts: 0 duplicates, 0 orphans, 0 shared ids, 0 lost updates, 0 missing, 0 secrets", () => {
+    const { duplicates, orphans, sharedIds, lostUpdates, missing, problems } = report.consistency;
+    assert.deepEqual(
+      { duplicates, orphans, sharedIds, lostUpdates, missing, secretLeaks: report.secretLeaks },
+      { duplicates: 0, orphans: 0, sharedIds: 0, lostUpdates: 0, missing: 0, secretLeaks: 0 },
+      problems.join("\n"),
+    );
   });
 });
