@@ -30,12 +30,11 @@ export interface BaseConnectionOutputs {
   /** The connection's current etag, quotes included, as Flow Service returns it. */
   etag: string;
   connectionSpecId: string;
-  /** AEP's connection state, e.g. `enabled`. */
+  /**
+   * AEP's connection state: `enabled` once created (Flow Service creates connections enabled); a refresh reads
+   * the live one, e.g. `disabled`.
+   */
   state: string;
-  /** ISO 8601 time of creation in AEP. */
-  createdAt: string;
-  /** ISO 8601 time of the last change in AEP. */
-  updatedAt: string;
   /** Sandbox the connection lives in. */
   sandboxName: string;
   /** Registry key of the source, e.g. `adls-gen2`. */
@@ -107,20 +106,17 @@ export function splitParams(
   return split;
 }
 
-function isoTime(epochMs: number | undefined): string {
-  return epochMs === undefined ? "" : new Date(epochMs).toISOString();
-}
-
-/** Outputs for `inputs` after AEP answered with `connection`. */
+/**
+ * Outputs for `inputs` after a write that AEP answered with `connection`'s id and etag: everything else is what
+ * was declared (a write sends it whole), so no read-back is needed.
+ */
 export function toOutputs(inputs: KnownBaseConnectionInputs, connection: Connection, sandboxName: string): BaseConnectionOutputs {
   const { publicParams, secretParams } = splitParams(inputs);
   const outputs: BaseConnectionOutputs = {
     connectionId: connection.id,
     etag: connection.etag,
     connectionSpecId: connection.connectionSpec.id,
-    state: connection.state ?? "",
-    createdAt: isoTime(connection.createdAt),
-    updatedAt: isoTime(connection.updatedAt),
+    state: connection.state ?? "enabled",
     sandboxName,
     source: inputs.source,
     name: connection.name,
@@ -157,9 +153,7 @@ export function refreshedOutputs(olds: StoredOutputs, connection: Connection, sa
     connectionId: connection.id,
     etag: connection.etag,
     connectionSpecId: connection.connectionSpec.id,
-    state: connection.state ?? olds.state ?? "",
-    createdAt: connection.createdAt !== undefined ? new Date(connection.createdAt).toISOString() : olds.createdAt,
-    updatedAt: connection.updatedAt !== undefined ? new Date(connection.updatedAt).toISOString() : olds.updatedAt,
+    state: connection.state ?? olds.state ?? "enabled",
     sandboxName,
     source: olds.source,
     name: connection.name,

@@ -3,10 +3,11 @@
  *
  * Engine call → Flow Service:
  * - check, diff: validation and comparison only, never an HTTP request;
- * - create: a lookup of connections carrying the resource's marker, then POST /connections (or, with `adopt`,
- *   GET + PATCH an existing one), then GET;
+ * - create: POST /connections, and alongside it one listing of the sandbox shared by every create of the run, in
+ *   which a connection left by an interrupted earlier run shows up by its marker (or, with `adopt`, GET + PATCH an
+ *   existing one). The outputs come from the declared inputs and the POST's id and etag: no read-back;
  * - read (refresh): GET; only a 404 about the connection reports it gone;
- * - update: PATCH with If-Match (412: re-read and retry once), then GET;
+ * - update: PATCH with If-Match (412: re-read and retry once); its answer gives the new etag;
  * - delete: DELETE; 404 counts as done.
  * Every operation runs within its deadline (`timeouts`), and every call made for a connection keeps that
  * connection's secrets out of any error it raises.
@@ -15,6 +16,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
   InUseError,
   NotFoundError,
+  type ConnectionSnapshot,
   StaleEtagError,
   type Connection,
   type FlowServiceClient,
@@ -65,6 +67,14 @@ export class BaseConnectionProvider {
    * before it creates its replacement, and a replacement must never take the connection it replaces for its own.
    */
   private readonly liveIds = new Map<string, Set<string>>();
+
+  /** One shared listing per sandbox for the creates of this process (see ConnectionSnapshot). */
+  private readonly snapshots = new Map<string, ConnectionSnapshot>();
+  /**
+   * Identities this process has already tried to create. The listing may predate what such an attempt left, so
+   * a second create of one of them (the engine never sends one; a long-lived host in tests may) looks afresh.
+   */
+  private readonly attempted = new Set<string>();
 
   constructor(private readonly session: ProviderSession) {}
 
@@ -140,6 +150,7 @@ export class BaseConnectionProvider {
         name: inputs.name,
         description: inputs.description,
         connectionSpec: { id: olds.connectionSpecId ?? sources[inputs.source].connectionSpec.id },
+        ...(olds.state !== undefined && olds.state !== "" ? { state: olds.state } : {}),
       };
       return { outs: await this.finish(id, inputs, fallback, call, news) };
     });
@@ -189,6 +200,13 @@ export class BaseConnectionProvider {
     const description = describedAs(inputs);
     const identity =
       inputs.identity === undefined ? undefined : { key: inputs.identity, excludeIds: [...(this.liveIds.get(inputs.identity) ?? [])] };
+    let snapshot = this.snapshots.get(call.sandboxName);
+    if (snapshot === undefined) {
+      snapshot = client.connectionSnapshot({ sandboxName: call.sandboxName });
+      this.snapshots.set(call.sandboxName, snapshot);
+    }
+    const shared = identity !== undefined && !this.attempted.has(identity.key) ? { snapshot } : {};
+    if (identity !== undefined) this.attempted.add(identity.key);
     const created = await client.createConnection(
       {
         name: inputs.name,
@@ -196,10 +214,25 @@ export class BaseConnectionProvider {
         auth: { specName: inputs.auth.specName, params: inputs.auth.params },
         connectionSpec: { id: source.connectionSpec.id, version: source.connectionSpec.version },
       },
-      identity === undefined ? call : { ...call, identity },
+      identity === undefined ? call : { ...call, identity, ...shared },
     );
     // From here on AEP holds the connection: every failure must carry its id.
     let etag = created.etag;
+    for (const stray of created.strays) {
+      // Left by an earlier run that was killed before it heard back: no state holds it.
+      try {
+        await client.deleteConnection(stray, call);
+      } catch (error) {
+        const outputs = toOutputs(inputs, { id: created.id, etag, name: inputs.name, connectionSpec: { id: source.connectionSpec.id } }, call.sandboxName);
+        const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
+        throw new IncompleteWriteError(
+          `Base connection ${created.id} was created; base connection ${stray}, left with this resource's marker by an earlier run that was ` +
+            `interrupted, could not be deleted: ${errorText(error)}. No state holds it: delete it in AEP.`,
+          created.id,
+          plain({ ...withoutSecrets, __provider: news["__provider"] }),
+        );
+      }
+    }
     if (created.recovered === "earlier-run") {
       // Made by a run that never heard back: it holds that run's inputs, which may differ from these.
       try {
@@ -311,8 +344,8 @@ export class BaseConnectionProvider {
   }
 
   /**
-   * Read the connection back and, if asked, test it. Any failure here happens after AEP changed: it is
-   * reported with the connection id and the best outputs known, so the engine keeps track of it. Those outputs
+   * The outputs of a write, after testing the connection if asked. A failure here happens after AEP changed: it is
+   * reported with the connection id and the outputs, so the engine keeps track of it. Those outputs
    * leave the secret params out (an error's properties take another path through the engine than a result's);
    * without them the next `pulumi up` sees the auth as changed and sends it again, which is harmless.
    */
@@ -324,20 +357,11 @@ export class BaseConnectionProvider {
     news: Record<string, unknown>,
   ): Promise<BaseConnectionOutputs> {
     const client = this.session.flowService();
-    let outputs = toOutputs(inputs, fallback, call.sandboxName);
+    const outputs = toOutputs(inputs, fallback, call.sandboxName);
     const partial = (message: string) => {
       const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
       return new IncompleteWriteError(redact(message, call.secrets), id, plain({ ...withoutSecrets, __provider: news["__provider"] }));
     };
-    try {
-      const connection = await client.getConnection(id, call);
-      if (!connection) {
-        throw new Error(`base connection ${id} was not found right after it was written`);
-      }
-      outputs = toOutputs(inputs, connection, call.sandboxName);
-    } catch (error) {
-      throw partial(`Base connection ${id} was written, but reading it back failed: ${errorText(error)}`);
-    }
     if (inputs.verify) {
       let result: boolean;
       try {

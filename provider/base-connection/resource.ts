@@ -120,12 +120,8 @@ export class BaseConnection<K extends SourceKey = SourceKey> extends pulumi.dyna
   declare readonly etag: pulumi.Output<string>;
   /** Flow Service connection spec id of the source. */
   declare readonly connectionSpecId: pulumi.Output<string>;
-  /** AEP's state of the connection, e.g. `enabled`. */
+  /** AEP's state of the connection: `enabled` once created; `pulumi refresh` reads the live one (e.g. `disabled`). */
   declare readonly state: pulumi.Output<string>;
-  /** ISO 8601 creation time in AEP. */
-  declare readonly createdAt: pulumi.Output<string>;
-  /** ISO 8601 time of the last change in AEP. */
-  declare readonly updatedAt: pulumi.Output<string>;
   /** Sandbox the connection lives in. */
   declare readonly sandboxName: pulumi.Output<string>;
 
@@ -137,8 +133,6 @@ export class BaseConnection<K extends SourceKey = SourceKey> extends pulumi.dyna
       etag: undefined,
       connectionSpecId: undefined,
       state: undefined,
-      createdAt: undefined,
-      updatedAt: undefined,
       sandboxName: args.sandboxName,
       identity: resourceIdentity(TYPE, name, opts?.parent),
     };

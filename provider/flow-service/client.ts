@@ -4,6 +4,7 @@
  */
 import { FLOW_SERVICE_BASE_PATH, type CallContext } from "./call";
 import {
+  connectionSnapshot,
   createConnection,
   deleteConnection,
   getConnection,
@@ -11,6 +12,7 @@ import {
   listConnections,
   testConnection,
   updateConnection,
+  type ConnectionSnapshot,
   type CreatedConnection,
   type CreateOptions,
 } from "./connections";
@@ -84,6 +86,14 @@ export class FlowServiceClient {
    */
   createConnection(body: NewConnection, options: CreateOptions = {}): Promise<CreatedConnection> {
     return createConnection(this.ctx, body, options);
+  }
+
+  /**
+   * A listing of the sandbox's connections (`options.sandboxName`), loaded on first use, for the creates of one
+   * run to share (`CreateOptions.snapshot`): it saves each create its own lookup.
+   */
+  connectionSnapshot(options: RequestOptions = {}): ConnectionSnapshot {
+    return connectionSnapshot(this.ctx, options);
   }
 
   /** `GET /connections/{id}` → the connection, or undefined when it does not exist (404). */

@@ -2,11 +2,17 @@
  * Base connections (`/connections`): their wire shapes and every operation on them.
  *
  * `POST /connections` never creates a duplicate and never takes another stack's connection for its own. With an
- * identity (identity.ts), every POST is preceded by a lookup of the connections that carry the identity's marker:
- * one is returned as recovered (an earlier run was killed after AEP committed, or this call's answer was lost),
- * several stop with an error listing them, none lets the POST go. A POST is sent again only when the server
- * certainly did not apply it or when no connection carries the marker after a transient failure. Without an
- * identity, nothing existing is ever taken for the result.
+ * identity (identity.ts), a create looks for the connections that carry the identity's marker: one is returned as
+ * recovered (an earlier run was killed after AEP committed, or this call's answer was lost), several stop with an
+ * error listing them, none lets the POST go. A POST is sent again only when the server certainly did not apply it
+ * or when no connection carries the marker after a transient failure. Without an identity, nothing existing is
+ * ever taken for the result.
+ *
+ * The first look costs no round trip of its own when the caller passes a {@link ConnectionSnapshot}: one listing
+ * of the sandbox shared by every create of a run. A create that finds it complete decides from it; one that
+ * arrives while it is still loading sends its POST at once and checks the listing afterwards, reporting as
+ * `strays` what an interrupted earlier run left, for the caller to delete. Later looks (after a lost answer) are
+ * always fresh lookups.
  */
 import { z } from "zod";
 import { failure, isResourceNotFound, segment, send, unparseable, type CallContext, type CallSpec, type Exchange } from "./call";
@@ -125,6 +131,59 @@ export interface CreatedConnection {
    * by this call's own POST whose answer was lost (`"this-call"`).
    */
   recovered: false | "earlier-run" | "this-call";
+  /**
+   * Connections carrying this create's marker that an interrupted earlier run left, found in the shared
+   * listing only after this call's POST had been sent: the caller deletes them (they are no one's). Usually empty.
+   */
+  strays: string[];
+}
+
+/** Largest sandbox a {@link ConnectionSnapshot} lists; beyond it, creates look up their own by name instead. */
+export const SNAPSHOT_MAX_CONNECTIONS = 2_000;
+
+/**
+ * One listing of a sandbox's connections (every page, up to {@link SNAPSHOT_MAX_CONNECTIONS}), loaded on first
+ * use and shared by the creates of one run. A connection that an earlier, interrupted run created is in it; one
+ * created while it loads may or may not be, which the creates allow for (see the module comment).
+ */
+export class ConnectionSnapshot {
+  private loading: Promise<readonly Connection[] | undefined> | undefined;
+  private result: { connections: readonly Connection[] | undefined } | undefined;
+
+  /** `list` yields the sandbox's connections; it is iterated once, on first use. */
+  constructor(private readonly list: () => AsyncIterable<Connection>) {}
+
+  /** Starts the listing if needed; undefined when it failed or the sandbox holds too many connections. */
+  load(): Promise<readonly Connection[] | undefined> {
+    this.loading ??= (async () => {
+      const connections: Connection[] = [];
+      try {
+        for await (const connection of this.list()) {
+          connections.push(connection);
+          if (connections.length > SNAPSHOT_MAX_CONNECTIONS) return undefined;
+        }
+        return connections;
+      } catch {
+        return undefined;
+      }
+    })().then((connections) => {
+      this.result = { connections };
+      return connections;
+    });
+    return this.loading;
+  }
+
+  /** The listing once loaded ("pending" before): never waits. */
+  peek(): readonly Connection[] | undefined | "pending" {
+    return this.result === undefined ? "pending" : this.result.connections;
+  }
+}
+
+/** A snapshot of the connections of `options.sandboxName` (or the default sandbox) through `ctx`. */
+export function connectionSnapshot(ctx: CallContext, options: RequestOptions): ConnectionSnapshot {
+  const { signal: _signal, ...unbounded } = options;
+  // Not bound to the signal of the create that starts it: other creates share it. Each request has its deadline.
+  return new ConnectionSnapshot(() => listConnections(ctx, { limit: 100 }, unbounded));
 }
 
 /**
@@ -193,11 +252,13 @@ export interface CreateOptions extends RequestOptions {
    * create whose outcome is unknown never takes an existing connection for its own: it fails, listing candidates.
    */
   identity?: CreateIdentity;
+  /** A listing of the sandbox shared by the creates of a run (with `identity` only); saves the first lookup. */
+  snapshot?: ConnectionSnapshot;
 }
 
 /** Creates a base connection; see the module comment for how duplicates are avoided. */
 export async function createConnection(ctx: CallContext, body: NewConnection, options: CreateOptions): Promise<CreatedConnection> {
-  const { identity, ...requestOptions } = options;
+  const { identity, snapshot, ...requestOptions } = options;
   if (identity !== undefined && splitMarker(body.description).key !== identity.key) {
     throw new TypeError("createConnection: body.description must end with the identity's marker");
   }
@@ -222,13 +283,25 @@ export async function createConnection(ctx: CallContext, body: NewConnection, op
     );
   };
   let attempts = 0;
+  // Set when the first POST went out before the shared listing was complete: it is checked after the POST.
+  let checkAfterPost = false;
   for (;;) {
     // Before every POST, the first included: an earlier run killed after AEP committed, or this call's own POST
     // whose answer was lost, left a connection that carries the marker.
     if (identity !== undefined) {
-      const own = await findOwn(ctx, body, identity, requestOptions);
-      if (own.length === 1) return { id: own[0]!.id, etag: own[0]!.etag, recovered: attempts === 0 ? "earlier-run" : "this-call" };
-      if (own.length > 1) throw ambiguous(own);
+      let own: Connection[] | undefined;
+      if (attempts === 0 && snapshot !== undefined) {
+        const listed = snapshot.peek();
+        if (listed === "pending") {
+          void snapshot.load();
+          checkAfterPost = true;
+        } else if (listed !== undefined) {
+          own = listed.filter((connection) => isOwnConnection(connection, body, identity));
+        }
+      }
+      if (own === undefined && !(attempts === 0 && checkAfterPost)) own = await findOwn(ctx, body, identity, requestOptions);
+      if (own !== undefined && own.length === 1) return { id: own[0]!.id, etag: own[0]!.etag, recovered: attempts === 0 ? "earlier-run" : "this-call", strays: [] };
+      if (own !== undefined && own.length > 1) throw ambiguous(own);
     }
     attempts += 1;
     const exchange = await send(ctx, spec);
@@ -236,7 +309,17 @@ export async function createConnection(ctx: CallContext, body: NewConnection, op
     let original: FlowServiceError;
     if (response !== undefined && response.status >= 200 && response.status < 300) {
       const parsed = parseCreated(response.text);
-      if (parsed.ok) return { ...parsed.value, recovered: false };
+      if (parsed.ok && checkAfterPost && identity !== undefined) {
+        const listed = await snapshot!.load();
+        // Created either way: a failing lookup must not turn the new connection into an orphan; it only leaves
+        // unfound what an earlier interrupted run may have left.
+        const own =
+          listed !== undefined
+            ? listed.filter((c) => isOwnConnection(c, body, identity))
+            : await findOwn(ctx, body, identity, requestOptions).catch(() => [] as Connection[]);
+        return { ...parsed.value, recovered: false, strays: own.map((c) => c.id).filter((id) => !sameId(id, parsed.value.id)) };
+      }
+      if (parsed.ok) return { ...parsed.value, recovered: false, strays: [] };
       // It was created, but the answer is unreadable: find it, and never create it again.
       original = unparseable(spec, response, parsed.problem);
     } else if (outcomeUnknown(exchange)) {
@@ -271,7 +354,7 @@ export async function createConnection(ctx: CallContext, body: NewConnection, op
       );
     }
     if (identity !== undefined) {
-      if (found.length === 1) return { id: found[0]!.id, etag: found[0]!.etag, recovered: "this-call" };
+      if (found.length === 1) return { id: found[0]!.id, etag: found[0]!.etag, recovered: "this-call", strays: [] };
       if (found.length > 1) throw ambiguous(found, original);
       if (created) {
         throw new FlowServiceError(

@@ -3,7 +3,7 @@
  * Depends only on undici, zod and node builtins (never on @pulumi/pulumi).
  */
 export { FlowServiceClient } from "./client";
-export type { CreatedConnection, CreateOptions } from "./connections";
+export { ConnectionSnapshot, SNAPSHOT_MAX_CONNECTIONS, type CreatedConnection, type CreateOptions } from "./connections";
 export { isMarkerKey, splitMarker, withMarker, type CreateIdentity } from "./identity";
 export {
   AepError,

@@ -119,9 +119,11 @@ describe("bench minimal provider (the rig's floor)", () => {
     for (const phase of ["create", "update", "delete"] as const) {
       assert.deepEqual(writes(minimal[phase].flowByMethod), writes(provider[phase].flowByMethod), `${phase}: same writes`);
     }
-    // The provider's create also looks for its own earlier attempt (the create identity) before it writes.
-    assert.deepEqual(provider.create.flowByMethod, { POST: settings.connections, GET: 2 * settings.connections });
-    assert.deepEqual(minimal.create.flowByMethod, { POST: settings.connections, GET: settings.connections });
+    // One request per write; the provider adds one shared listing of the sandbox for all its creates.
+    assert.deepEqual(minimal.create.flowByMethod, { POST: settings.connections });
+    assert.deepEqual(provider.create.flowByMethod, { POST: settings.connections, GET: 1 });
+    assert.deepEqual(provider.update.flowByMethod, { PATCH: settings.connections });
+    assert.deepEqual(provider.delete.flowByMethod, { DELETE: settings.connections });
     assert.equal(minimal.totals.tokenRequests, 1, "one token, like the provider");
     assert.ok(minimal.totals.tcpConnections <= settings.parallelism, `keep-alive, like the provider: ${minimal.totals.tcpConnections} vs ${provider.totals.tcpConnections}`);
   });

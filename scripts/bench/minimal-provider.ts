@@ -1,7 +1,7 @@
 /**
  * The benchmark's floor: the least a dynamic provider can do for the same operations. It runs in the same
  * dynamic-provider host, behind the same gRPC calls, against the same emulator, and sends exactly the Flow Service
- * requests the real provider sends (POST + GET, PATCH + GET, DELETE), with one IMS token per host and keep-alive,
+ * the physical least: one request per operation (POST, PATCH, DELETE), with one IMS token per host and keep-alive,
  * but validates nothing, handles no error, retries nothing and returns three outputs. Its wall time is what the rig
  * itself costs on this machine (Pulumi's host, gRPC, the emulator, the bench's stand-in for the engine); the real
  * provider's time above it is the provider's own cost.
@@ -11,7 +11,7 @@
  */
 import * as path from "node:path";
 import { sources, type SourceKey } from "../../provider/sources";
-import { PlainFlowClient, type PlainConnection } from "./plain-client";
+import { PlainFlowClient } from "./plain-client";
 
 const MODULE_PATH = path.join(__dirname, "minimal-provider.ts");
 
@@ -42,11 +42,6 @@ class MinimalProvider {
     );
   }
 
-  private async outputs(id: string): Promise<Bag> {
-    const connection: PlainConnection = await this.client.read(id);
-    return { connectionId: connection.id, etag: connection.etag, name: connection.name };
-  }
-
   async check(_olds: Bag, news: Bag): Promise<{ inputs: Bag }> {
     return { inputs: news };
   }
@@ -56,13 +51,13 @@ class MinimalProvider {
   }
 
   async create(news: Bag): Promise<{ id: string; outs: Bag }> {
-    const id = await this.client.create(news["name"], sources[news["source"] as SourceKey].connectionSpec, news["auth"]);
-    return { id, outs: await this.outputs(id) };
+    const { id, etag } = await this.client.create(news["name"], sources[news["source"] as SourceKey].connectionSpec, news["auth"]);
+    return { id, outs: { connectionId: id, etag, name: news["name"] } };
   }
 
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
-    await this.client.rename(id, String(olds["etag"]), news["name"], news["description"]);
-    return { outs: await this.outputs(id) };
+    const etag = await this.client.rename(id, String(olds["etag"]), news["name"], news["description"]);
+    return { outs: { connectionId: id, etag, name: news["name"] } };
   }
 
   async delete(id: string): Promise<void> {

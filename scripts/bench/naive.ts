@@ -19,7 +19,7 @@ export interface NaiveResult {
   totals: { tokenRequests: number; tcpConnections: number; requests: number };
 }
 
-/** The workload's operations with a token per call and no keep-alive, each write read back as the provider does. */
+/** The workload's operations with a token per call and no keep-alive, one request per write as the provider sends. */
 class NaiveClient {
   private readonly client: PlainFlowClient;
 
@@ -33,13 +33,11 @@ class NaiveClient {
 
   async create(item: WorkloadItem): Promise<{ id: string; etag: string }> {
     const auth = item.inputs["auth"] as { specName: string; params: Record<string, unknown> };
-    const id = await this.client.create(item.inputs["name"], sources[item.source as SourceKey].connectionSpec, auth);
-    return { id, etag: (await this.client.read(id)).etag };
+    return this.client.create(item.inputs["name"], sources[item.source as SourceKey].connectionSpec, auth);
   }
 
   async rename(item: WorkloadItem, id: string, etag: string): Promise<string> {
-    await this.client.rename(id, etag, item.renamed["name"], item.renamed["description"]);
-    return (await this.client.read(id)).etag;
+    return this.client.rename(id, etag, item.renamed["name"], item.renamed["description"]);
   }
 
   async remove(id: string): Promise<void> {

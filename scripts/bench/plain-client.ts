@@ -46,9 +46,9 @@ export class PlainFlowClient {
     this.agent = transport.keepAlive ? new Agent({ connections: 64 }) : undefined;
   }
 
-  /** POST /connections (expects 201); returns the new id. */
-  async create(name: unknown, connectionSpec: { id: string; version: string }, auth: unknown): Promise<string> {
-    return ((await this.call("POST", "/connections", [201], { name, auth, connectionSpec })) as { id: string }).id;
+  /** POST /connections (expects 201); returns the new id and etag. */
+  async create(name: unknown, connectionSpec: { id: string; version: string }, auth: unknown): Promise<{ id: string; etag: string }> {
+    return (await this.call("POST", "/connections", [201], { name, auth, connectionSpec })) as { id: string; etag: string };
   }
 
   /** GET /connections/{id} (expects 200). */
@@ -58,13 +58,13 @@ export class PlainFlowClient {
     return { id: connection.id, etag: connection.etag, name: connection.name };
   }
 
-  /** PATCH /connections/{id} with If-Match (expects 200): the new name and, if given, a description. */
-  async rename(id: string, etag: string, name: unknown, description: unknown): Promise<void> {
+  /** PATCH /connections/{id} with If-Match (expects 200): the new name and, if given, a description; the new etag. */
+  async rename(id: string, etag: string, name: unknown, description: unknown): Promise<string> {
     const operations = [
       { op: "replace", path: "/name", value: name },
       ...(typeof description === "string" ? [{ op: "add", path: "/description", value: description }] : []),
     ];
-    await this.call("PATCH", `/connections/${id}`, [200], operations, etag);
+    return ((await this.call("PATCH", `/connections/${id}`, [200], operations, etag)) as { etag: string }).etag;
   }
 
   /** DELETE /connections/{id} (expects 200, 202 or 204). */

@@ -66,7 +66,7 @@ describe("flow-service client over a mocked transport", () => {
 
     const created = await client().createConnection(body);
 
-    assert.deepEqual(created, { id: "new-id", etag: '"e-1"', recovered: false });
+    assert.deepEqual(created, { id: "new-id", etag: '"e-1"', recovered: false, strays: [] });
     const calls = agent.getCallHistory()?.calls().map((call) => `${call.method} ${call.path}`) ?? [];
     assert.deepEqual(
       calls.filter((call) => call.includes("/flowservice/")),
@@ -86,7 +86,7 @@ describe("flow-service client over a mocked transport", () => {
 
     const created = await client().createConnection({ ...body, description: withMarker(undefined, OUR_KEY) }, { identity: { key: OUR_KEY } });
 
-    assert.deepEqual(created, { id: "found-id", etag: '"e-2"', recovered: "this-call" });
+    assert.deepEqual(created, { id: "found-id", etag: '"e-2"', recovered: "this-call", strays: [] });
     const posts = agent.getCallHistory()?.calls().filter((call) => call.method === "POST" && call.path.endsWith("/connections"));
     assert.equal(posts?.length, 1);
   });

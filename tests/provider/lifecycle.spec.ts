@@ -241,8 +241,8 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
 
   it("a failure after AEP created the connection reports its id so the engine records it (no orphan)", async () => {
     const variant = variants[0]!;
-    rig.emulator.inject({ kind: "status", status: 500, method: "GET", route: /^\/connections\/[^/]+$/, times: 10 });
-    const checked = await rig.host.check(urnOf("half"), {}, inputsFor(variant, "half"));
+    rig.emulator.inject({ kind: "status", status: 500, method: "GET", route: /\/test$/, times: 10 });
+    const checked = await rig.host.check(urnOf("half"), {}, inputsFor(variant, "half", { verify: true }));
     const error = await rig.host.create(urnOf("half"), checked.inputs).then(
       () => assert.fail("create should fail"),
       (e: unknown) => e as HostCallError,
@@ -253,7 +253,7 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
     assert.equal(error.initFailure?.id, stored[0]!.id);
     assert.equal(error.initFailure?.properties["connectionId"], stored[0]!.id);
     assert.equal(typeof error.initFailure?.properties["__provider"], "string", "the engine can delete or refresh it later");
-    assert.match(error.details, /was written, but reading it back failed/);
+    assert.match(error.details, /verify: testing base connection .* failed/);
   });
 
   it("verify: a failing connection test fails the create, keeping the connection on record", async () => {
