@@ -90,6 +90,15 @@ async function main(options: BenchOptions): Promise<void> {
       parallelism: options.parallelism,
     }),
   );
+  const memoryMinimal: MemoryResult[] = await repeat(`memory of the minimal provider, ${options.memoryConnections} connections`, options.runs, () =>
+    runMemory({
+      latencyMs: options.memoryLatencyMs,
+      imsLatencyMs: options.memoryLatencyMs,
+      connections: options.memoryConnections,
+      parallelism: options.parallelism,
+      providerText: minimalProviderText,
+    }),
+  );
   const [state] = await repeat(`state cost, ${options.connections} connections`, 1, () => measureStateCost(options.connections));
 
   const results: BenchResults = {
@@ -104,6 +113,7 @@ async function main(options: BenchOptions): Promise<void> {
     naive,
     state: state!,
     memory,
+    memoryMinimal,
     variantCount: variantCount(),
     implementationBytes: builtImplementationBytes(),
   };
