@@ -45,7 +45,7 @@ function flowSpecOf(body: Record<string, unknown>): FlowSpec {
 
 function idList(body: Record<string, unknown>, key: string, draft: boolean, problems: string[]): string[] {
   const value = body[key];
-  if (value === undefined && draft) return [];
+  if (draft && (value === undefined || (Array.isArray(value) && value.length === 0))) return [];
   if (!Array.isArray(value) || value.length !== 1 || typeof value[0] !== "string" || value[0] === "") {
     problems.push(`'${key}' is required and must hold exactly one id`);
     return [];
