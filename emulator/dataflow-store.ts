@@ -166,7 +166,7 @@ export class DataflowStore implements DataflowAdmin {
     if (!("schedule" in parsed)) return;
     const hasRun = this.runTable.all().some((run) => run.flowId === flow.id && !run.onDemand);
     if (parsed.schedule.frequency === "once" && hasRun) return;
-    flow.nextRunAt = firstRunAt(parsed.schedule, this.clock.now());
+    flow.nextRunAt = firstRunAt(parsed.schedule, this.clock.now(), !hasRun);
   }
 
   /** Creates a run of `flow` starting at `startedAt` with the outcome tests set for the flow. */
@@ -311,7 +311,7 @@ export class DataflowStore implements DataflowAdmin {
         else flow.nextRunAt = next;
         generated += 1;
       }
-      if (flow.nextRunAt !== undefined && flow.nextRunAt <= now) flow.nextRunAt = firstRunAt(parsed.schedule, now + 1);
+      if (flow.nextRunAt !== undefined && flow.nextRunAt <= now) flow.nextRunAt = firstRunAt(parsed.schedule, now + 1, false);
     }
   }
 

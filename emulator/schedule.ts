@@ -78,15 +78,16 @@ export function periodMs(schedule: Schedule): number | undefined {
 }
 
 /**
- * The first run at or after `fromMs`: the start time if it is still ahead, else at once for a `once` flow that has
- * not run, else the first slot (start + k × period) not before `fromMs`. A flow created with a past start time thus
- * runs right away once, then on its slots — missed slots are not replayed one by one.
+ * When the first run comes, from `fromMs` on: the start time if it is still ahead; else, for a flow that has never
+ * run (just created or published), right away — a past start time means "ingest now, then keep the slots"; else
+ * (enabled again, schedule changed) the first slot (start + k × period) not before `fromMs`, so missed slots are
+ * skipped rather than replayed.
  */
-export function firstRunAt(schedule: Schedule, fromMs: number): number {
+export function firstRunAt(schedule: Schedule, fromMs: number, neverRun: boolean): number {
   const startMs = schedule.startTime * 1000;
   if (startMs >= fromMs) return startMs;
   const period = periodMs(schedule);
-  if (period === undefined) return fromMs;
+  if (period === undefined || neverRun) return fromMs;
   return startMs + Math.ceil((fromMs - startMs) / period) * period;
 }
 
