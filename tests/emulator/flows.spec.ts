@@ -98,7 +98,8 @@ describe("emulated /flows and /flowSpecs", () => {
     it("refuses a flow spec that does not take the source (FLOW-1413-400) and a table flow without Copy", async () => {
       const c = await chain(api, "sql-server");
       assert.equal((await refused({ ...flowBody(c), flowSpec: { id: CLOUD_STORAGE_TO_AEP, version: "1.0" } })).code, "FLOW-1100-400", "Copy is not a CloudStorageToAEP transformation");
-      const wrongSpec = await refused({ ...flowBody(c), flowSpec: { id: CLOUD_STORAGE_TO_AEP }, transformations: [flowBody(c).transformations instanceof Array ? (flowBody(c).transformations as unknown[])[1] : undefined] });
+      const mappingOnly = (flowBody(c)["transformations"] as unknown[]).slice(1);
+      const wrongSpec = await refused({ ...flowBody(c), flowSpec: { id: CLOUD_STORAGE_TO_AEP }, transformations: mappingOnly });
       assert.equal(wrongSpec.code, "FLOW-1413-400");
       const noCopy = await refused({ ...flowBody(c), transformations: (flowBody(c).transformations as unknown[]).slice(1) });
       assert.equal(noCopy.code, "FLOW-1100-400");
