@@ -296,7 +296,8 @@ const FIXED = ["flowSpec", "sourceConnectionIds", "targetConnectionIds"];
 function flowDocument(flow: StoredFlow): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     flowSpec: { ...flow.flowSpec },
-    name: flow.name,
+    // A draft made without a name stores "" and must stay patchable until it gets one.
+    ...(flow.name === "" ? {} : { name: flow.name }),
     sourceConnectionIds: [...flow.sourceConnectionIds],
     targetConnectionIds: [...flow.targetConnectionIds],
     transformations: structuredClone(flow.transformations),

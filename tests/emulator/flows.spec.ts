@@ -161,7 +161,7 @@ describe("emulated /flows and /flowSpecs", () => {
 
     it("creates drafts without the required fields (?mode=draft) and publishes them once complete", async () => {
       const c = await chain(api);
-      const created = await api.call("POST", "/flows?mode=draft", { body: { name: "draft", flowSpec: { id: CRM_TO_AEP, version: "1.0" } } });
+      const created = await api.call("POST", "/flows?mode=draft", { body: { flowSpec: { id: CRM_TO_AEP, version: "1.0" } } });
       assert.equal(created.status, 201, created.text);
       const { id, etag } = created.json as { id: string; etag: string };
       assert.equal((await readItem(api, `/flows/${id}`))["state"], "draft");
