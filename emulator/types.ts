@@ -76,7 +76,8 @@ export interface RecordedRequest {
   /** Path without query string, e.g. "/data/foundation/flowservice/connections/<id>" */
   path: string;
   /**
-   * Path relative to the Flow Service base, e.g. "/connections/<id>" (same as path for IMS).
+   * Path relative to the Flow Service base, e.g. "/connections/<id>"; Catalog and Data Prep paths relative to
+   * /data/foundation, e.g. "/catalog/dataSets/<id>", "/conversion/mappingSets" (same as path for IMS).
    * A trailing slash is removed, so "/connections/" is recorded (and matched by faults) as "/connections".
    */
   route: string;
