@@ -88,7 +88,7 @@ export function createConnection(call: FlowCall): Reply {
   return jsonReply(201, { id: created.id, etag: created.etag }, { location: `${FLOW_SERVICE_BASE_PATH}/connections/${created.id}` });
 }
 
-function findOrFail(call: FlowCall, id: string): StoredConnection {
+export function findOrFail(call: FlowCall, id: string): StoredConnection {
   const found = call.runtime.store.find(id, call.orgId, call.sandboxName);
   if (found === undefined) throw flowErrors.notFound(id);
   return found;
@@ -102,7 +102,8 @@ export function getConnection(call: FlowCall, id: string): Reply {
 /** DELETE /connections/{id} → 204, or 400 FLOW-1418-400 while dataflows use it. */
 export function deleteConnection(call: FlowCall, id: string): Reply {
   const connection = findOrFail(call, id);
-  if (connection.inUse) throw flowErrors.connectionInUse(id);
+  // In use: a test said so (markInUse), or a flow reads from it through one of its source connections.
+  if (connection.inUse || call.runtime.dataflows.flowsUsingBaseConnection(connection.id).length > 0) throw flowErrors.connectionInUse(id);
   call.runtime.store.delete(id);
   return { status: 204 };
 }
@@ -110,31 +111,6 @@ export function deleteConnection(call: FlowCall, id: string): Reply {
 /** GET /connections/{id}/test → {result}. */
 export function testConnection(call: FlowCall, id: string): Reply {
   return jsonReply(200, { result: findOrFail(call, id).testResult });
-}
-
-/**
- * GET /connections/{id}/explore?objectType=root|table: a fixed sample (Adobe's "Explore data tables" example),
- * folders for ADLS Gen2 and tables for the tabular sources.
- */
-export function exploreConnection(call: FlowCall, id: string): Reply {
-  const connection = findOrFail(call, id);
-  const objectType = call.query.get("objectType")?.toLowerCase();
-  if (objectType === undefined) throw flowErrors.missingQueryParam("objectType");
-  const cloudStorage = findConnectionSpec(connection.connectionSpec.id)?.attributes.category === "Cloud Storage";
-  if (objectType === "root") {
-    return jsonReply(
-      200,
-      cloudStorage
-        ? [{ type: "folder", name: "acme-customers", path: "/acme-customers/", canPreview: false, canFetchSchema: false }]
-        : [{ type: "table", name: "ACME Spring Campaign", path: "acmeSpringCampaign", canPreview: true, canFetchSchema: true }],
-    );
-  }
-  if (objectType === "table" && !cloudStorage) {
-    if (call.query.get("object") === null) throw flowErrors.missingQueryParam("object");
-    const column = (name: string, type: string): Record<string, unknown> => ({ name, type, xdm: { type } });
-    return jsonReply(200, { format: "flat", schema: { columns: [column("id", "string"), column("name", "string"), column("amount", "double")] } });
-  }
-  throw flowErrors.invalidQueryValue(`objectType=${objectType}`);
 }
 
 const SPEC_FIELDS: FilterFields<ConnectionSpec> = {

@@ -1,4 +1,6 @@
 /** State shared by the request pipeline and the route handlers. */
+import type { EmulatorClock } from "./clock";
+import type { DataflowStore } from "./dataflow-store";
 import type { EmulatorClientCredentials, RecordedRequest } from "./types";
 import type { FaultQueue } from "./faults";
 import type { DelayScheduler } from "./http";
@@ -10,6 +12,10 @@ import type { ConnectionStore } from "./store";
 export const FLOW_SERVICE_BASE_PATH = "/data/foundation/flowservice";
 /** Path of the IMS OAuth server-to-server token endpoint. */
 export const IMS_TOKEN_PATH = "/ims/token/v3";
+/** Catalog Service and Data Prep share the platform host; their routes keep the service segment ("/catalog/..."). */
+export const FOUNDATION_PATH = "/data/foundation";
+export const CATALOG_ROUTE_PREFIX = "/catalog";
+export const DATA_PREP_ROUTE_PREFIX = "/conversion";
 
 export interface EmulatorRuntime {
   readonly clients: readonly EmulatorClientCredentials[];
@@ -19,6 +25,8 @@ export interface EmulatorRuntime {
   latencyMs: number;
   readonly tokens: TokenRegistry;
   readonly store: ConnectionStore;
+  readonly dataflows: DataflowStore;
+  readonly clock: EmulatorClock;
   readonly faults: FaultQueue;
   readonly pageTokens: PageTokens;
   readonly delays: DelayScheduler;

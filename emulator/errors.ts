@@ -200,6 +200,114 @@ export const flowErrors = {
       message: `The request context does not contain the required query parameter ${name}. Please provide the missing query parameter and try again.`,
     }),
 
+  // ---- source/target connections, flows, runs (dataflows.md §10; wording from ERR where it gives one) ----
+
+  /**
+   * FLOW-1439 for a flow that does not exist, with LABELS' wording. ERR lists it as 400, LABELS shows a real 404
+   * body; the status follows the `flowNotFoundStatus` reading (default 404).
+   */
+  flowNotFound: (id: string, status: 404 | 400): FlowFailure =>
+    flowFailure(status, {
+      code: 1439,
+      title: "Resource not found",
+      message: `The requested flows resource ${id} is not found. Verify the resource ID before trying again.`,
+      report: { id, type: "flows" },
+    }),
+
+  /** FLOW-1410-400. */
+  stateNotAllowedOnCreate: (): FlowFailure =>
+    flowFailure(400, { code: 1410, title: INVALID_REQUEST, message: "`State` is not allowed in the create flow request." }),
+
+  /** FLOW-1412-400. */
+  invalidMappingVersion: (mappingId: string, version: string): FlowFailure =>
+    flowFailure(400, {
+      code: 1412,
+      title: INVALID_REQUEST,
+      message: `Invalid Mapping Version in request: the mapping set ${mappingId} has no version ${version}.`,
+    }),
+
+  /** FLOW-1419-400 (also, as an emulator choice, for a mapping set that does not exist). */
+  mappingValidation: (mappingId: string, version: string, detail: string): FlowFailure =>
+    flowFailure(400, {
+      code: 1419,
+      title: INVALID_REQUEST,
+      message: `An error has occurred while validating mapping ${mappingId}, version ${version}: ${detail}.`,
+    }),
+
+  /** FLOW-1420-400. */
+  disablingNotUpdatable: (id: string): FlowFailure =>
+    flowFailure(400, { code: 1420, title: INVALID_REQUEST, message: `The flow ${id} in state disabling cannot be updated.` }),
+
+  /** FLOW-1421-400. */
+  updatingNotTransitionable: (id: string): FlowFailure =>
+    flowFailure(400, { code: 1421, title: INVALID_REQUEST, message: `The flow ${id} in state updating cannot be transitioned.` }),
+
+  /** FLOW-1422-400. */
+  actionNotApplicable: (action: string, state: string): FlowFailure =>
+    flowFailure(400, { code: 1422, title: INVALID_REQUEST, message: `The action ${action} cannot be applied on the current state ${state}.` }),
+
+  /** FLOW-1425-400. */
+  schemaMismatch: (mappingSchema: string, datasetSchema: string): FlowFailure =>
+    flowFailure(400, {
+      code: 1425,
+      title: INVALID_REQUEST,
+      message: `Schema with same id and version must be used in both mapping and target dataset (mapping: ${mappingSchema}, dataset: ${datasetSchema}).`,
+    }),
+
+  /** FLOW-1430-400. */
+  runFlowNotFound: (id: string): FlowFailure =>
+    flowFailure(400, { code: 1430, title: INVALID_REQUEST, message: `Flow not found with id ${id}.` }),
+
+  /** FLOW-1436-400. */
+  unsupportedSubOperation: (subOp: string, op: string): FlowFailure =>
+    flowFailure(400, { code: 1436, title: INVALID_REQUEST, message: `Unsupported sub-operation ${subOp} for the operation ${op}.` }),
+
+  /** FLOW-1444-400 (also the emulator's answer to an on-demand run of a flow not scheduled `once`). */
+  notInExpectedState: (id: string, expected: string, detail?: string): FlowFailure =>
+    flowFailure(400, {
+      code: 1444,
+      title: INVALID_REQUEST,
+      message: `Flow ${id} is not in expected state ${expected}.${detail === undefined ? "" : ` ${detail}`}`,
+    }),
+
+  /** FLOW-1446-400. */
+  flowIdMissing: (): FlowFailure => flowFailure(400, { code: 1446, title: INVALID_REQUEST, message: "The flow id cannot be null or empty." }),
+
+  /** FLOW-1447-400 (applied to deletes of source/target connections a flow uses: an emulator reading of ERR). */
+  activeFlowsContain: (id: string, flowIds: string[]): FlowFailure =>
+    flowFailure(400, {
+      code: 1447,
+      title: INVALID_REQUEST,
+      message: `Found active flows containing id ${id}: ${flowIds.join(", ")}. Please delete the flows first and try again.`,
+    }),
+
+  /** FLOW-1457-400 / FLOW-1458-400: a flow being deleted can be neither updated nor deleted again. */
+  deleteFinalizing: (id: string, what: "update" | "delete"): FlowFailure =>
+    flowFailure(400, {
+      code: what === "update" ? 1457 : 1458,
+      title: INVALID_REQUEST,
+      message: `The flow ${id} is in state delete-finalizing; ${what} is not allowed.`,
+    }),
+
+  /** FLOW-2120-403 (LABELS' body), for the permission-denied fault. */
+  forbidden: (): FlowFailure =>
+    flowFailure(403, {
+      code: 2120,
+      title: "Forbidden",
+      message: "You do not have sufficient permissions to perform the operation. Please contact your administrator to resolve permissions and try again.",
+    }),
+
+  /** FLOW-2200-500 / FLOW-2250-500: Catalog or Data Prep failed while Flow Service validated against them. */
+  dependencyFailed: (service: "catalog" | "dataprep"): FlowFailure =>
+    flowFailure(500, {
+      code: service === "catalog" ? 2200 : 2250,
+      title: "Internal Error",
+      message:
+        service === "catalog"
+          ? "An error occurred while calling the Catalog service to validate the schema. Please try again."
+          : "An error occurred while calling the Data Prep service to validate the mapping. Please try again.",
+    }),
+
   /** FLOW-1102-500: an emulator bug surfaces like the real service's internal error. */
   internal: (): FlowFailure =>
     flowFailure(500, {

@@ -4,6 +4,7 @@
  * insertion order.
  */
 import { STATUS_CODES } from "node:http";
+import { flowErrors } from "./errors";
 import { gatewayError, type Reply } from "./http";
 
 const WRITE_METHODS: readonly string[] = ["POST", "PUT", "PATCH", "DELETE"];
@@ -84,6 +85,22 @@ export const FAULT_KINDS = {
       context.touchTarget();
       return { kind: "reply", reply: context.run() };
     },
+  }),
+  /** Refuse a write with FLOW-2120-403 "You do not have sufficient permissions" (LABELS' body), not applying it. */
+  "permission-denied": kind({
+    methods: WRITE_METHODS,
+    apply: () => ({ kind: "reply", reply: flowErrors.forbidden().reply }),
+  }),
+  /**
+   * Flow Service could not reach Catalog (FLOW-2200-500) or Data Prep (FLOW-2250-500) while validating a write
+   * (ERR names POST /targetConnections and /flows); the write is not applied.
+   */
+  "dependency-failure": kind<{ service: "catalog" | "dataprep" }>({
+    methods: ["POST", "PATCH"],
+    check: ({ service }) => {
+      if (service !== "catalog" && service !== "dataprep") throw new RangeError(`dependency-failure service must be catalog or dataprep, got ${String(service)}`);
+    },
+    apply: ({ service }) => ({ kind: "reply", reply: flowErrors.dependencyFailed(service).reply }),
   }),
   /** Answer 401 `{"error_code":"401013","message":"Oauth token is not valid"}`. */
   "expired-token": kind({ apply: () => ({ kind: "reply", reply: gatewayError(401, "401013", "Oauth token is not valid") }) }),

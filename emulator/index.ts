@@ -16,6 +16,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EmulatorRuntime } from "./context";
+import { EmulatorClock } from "./clock";
+import { DataflowStore } from "./dataflow-store";
 import { FaultQueue } from "./faults";
 import { DelayScheduler } from "./http";
 import { newClientCredentials } from "./ids";
@@ -23,9 +25,45 @@ import { TokenRegistry } from "./ims";
 import { PageTokens } from "./listing";
 import { createRequestListener } from "./server";
 import { ConnectionStore } from "./store";
-import type { Emulator, EmulatorClientCredentials, EmulatorOptions, RecordedRequest } from "./types";
+import type { DocReadings, Emulator, EmulatorClientCredentials, EmulatorOptions, RecordedRequest } from "./types";
 
-export type { Emulator, EmulatorClientCredentials, EmulatorOptions, EmulatorStore, FaultSpec, RecordedRequest, StoredConnection } from "./types";
+export type {
+  DataflowAdmin,
+  DocReadings,
+  Emulator,
+  EmulatorClientCredentials,
+  EmulatorOptions,
+  EmulatorStore,
+  ExploreCatalogue,
+  ExploreColumn,
+  ExploreFile,
+  ExploreTable,
+  FaultSpec,
+  FlowState,
+  RecordedRequest,
+  StoredConnection,
+  StoredDataset,
+  StoredFlow,
+  StoredMappingSet,
+  StoredRun,
+  StoredSourceConnection,
+  StoredTargetConnection,
+  XdmSchema,
+} from "./types";
+export { BUILT_IN_SCHEMAS, CLOUD_STORAGE_TO_AEP_ID, CRM_TO_AEP_ID, DATA_LAKE_SPEC_ID } from "./dataflow-catalogue";
+
+/** The reading served where the docs disagree, unless `EmulatorOptions.readings` says otherwise. */
+export const DEFAULT_READINGS: Readonly<DocReadings> = {
+  flowNotFoundStatus: 404,
+  intervalMinimum: "flow-spec",
+  runCreateResponse: "items",
+  flowSpecTransformationsKey: "transformationSpec",
+  scheduleEcho: "as-sent",
+  filePreview: "flat",
+  connectionInUseDelete: "refuse",
+  mappingSetInUseDelete: "refuse",
+  runEtagKey: "etag",
+};
 
 export { FLOW_SERVICE_BASE_PATH, IMS_TOKEN_PATH } from "./context";
 
@@ -36,6 +74,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const firstClient = clients[0];
   if (firstClient === undefined) throw new TypeError("EmulatorOptions.clients must not be empty");
 
+  const clock = new EmulatorClock(options.clock);
+  const store = new ConnectionStore(firstClient.orgId, () => clock.now());
   const runtime: EmulatorRuntime = {
     clients,
     maskSecrets: resolved.maskSecrets,
@@ -43,7 +83,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sandboxes: resolved.sandboxes,
     latencyMs: resolved.latencyMs,
     tokens: new TokenRegistry(resolved.tokenLifetimeSeconds),
-    store: new ConnectionStore(firstClient.orgId),
+    store,
+    clock,
+    dataflows: new DataflowStore(clock, store, { ...DEFAULT_READINGS, ...options.readings }, resolved.runDurationMs),
     faults: new FaultQueue(),
     pageTokens: new PageTokens(),
     delays: new DelayScheduler(),
@@ -88,6 +130,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       runtime.log.splice(0, runtime.log.length);
     },
     store: runtime.store,
+    dataflows: runtime.dataflows,
+    clock: {
+      now: () => clock.now(),
+      advance: (ms) => {
+        clock.advance(ms);
+        runtime.dataflows.tick();
+      },
+      set: (epochMs) => {
+        clock.set(epochMs);
+        runtime.dataflows.tick();
+      },
+    },
     inject: (fault) => runtime.faults.add(fault),
     clearFaults: () => runtime.faults.clear(),
     expireTokens: () => runtime.tokens.expireAll(),
@@ -119,6 +173,7 @@ interface ResolvedOptions {
   defaultPageSize: number;
   maskSecrets: boolean;
   sandboxes: ReadonlySet<string> | undefined;
+  runDurationMs: number;
 }
 
 function resolveOptions(options: EmulatorOptions): ResolvedOptions {
@@ -134,6 +189,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     defaultPageSize,
     maskSecrets: options.maskSecrets ?? true,
     sandboxes: options.sandboxes === undefined ? undefined : new Set(options.sandboxes),
+    runDurationMs: checkNonNegativeInteger(options.runDurationMs ?? 60_000, "runDurationMs"),
   };
 }
 

@@ -14,9 +14,10 @@ import { jsonReply, type Reply } from "./http";
 import type { StoredConnection } from "./types";
 import { clientActor } from "./store";
 
-type PatchOp = "add" | "replace" | "remove";
+export type PatchOp = "add" | "replace" | "remove";
 
-interface Instruction {
+/** One parsed JSON Patch operation (shared by every PATCH route, so they parse ops and paths alike). */
+export interface Instruction {
   op: PatchOp;
   /** JSON Pointer segments, unescaped. */
   segments: string[];
@@ -34,7 +35,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function parseInstructions(body: unknown): Instruction[] {
+export function parseInstructions(body: unknown): Instruction[] {
   const list = Array.isArray(body) ? body : [body];
   if (list.length === 0) throw flowErrors.emptyBody("The patch instructions cannot be empty.");
   return list.map((entry): Instruction => {
@@ -102,8 +103,7 @@ function applyInstruction(draft: Draft, instruction: Instruction): void {
 
 /** PATCH /connections/{id} → 200 {id, etag}. */
 export function patchConnection(call: FlowCall, id: string): Reply {
-  const ifMatch = call.headers["if-match"];
-  if (ifMatch === undefined || ifMatch === "") throw flowErrors.missingIfMatch();
+  const ifMatch = requireIfMatch(call);
   const instructions = parseInstructions(requireJsonBody(call));
   const connection = call.runtime.store.find(id, call.orgId, call.sandboxName);
   if (connection === undefined) throw flowErrors.notFound(id);
@@ -119,6 +119,13 @@ export function patchConnection(call: FlowCall, id: string): Reply {
     clientActor(call.clientId),
   );
   return jsonReply(200, { id: updated.id, etag: updated.etag });
+}
+
+/** The `If-Match` header, or FLOW-1403-400 when it is missing (checked before the body, as for connections). */
+export function requireIfMatch(call: FlowCall): string {
+  const ifMatch = call.headers["if-match"];
+  if (ifMatch === undefined || ifMatch === "") throw flowErrors.missingIfMatch();
+  return ifMatch;
 }
 
 function validateParams(connection: StoredConnection, params: Record<string, unknown>): void {

@@ -5,17 +5,55 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createConnection, deleteConnection, exploreConnection, getConnection, getConnectionSpec, listConnectionSpecs, testConnection } from "./connections";
-import { FLOW_SERVICE_BASE_PATH, IMS_TOKEN_PATH, type EmulatorRuntime, type FlowCall, type RequestBody } from "./context";
+import { createConnection, deleteConnection, getConnection, getConnectionSpec, listConnectionSpecs, testConnection } from "./connections";
+import { createDataset, deleteDataset, getDataset } from "./catalog";
+import {
+  CATALOG_ROUTE_PREFIX,
+  DATA_PREP_ROUTE_PREFIX,
+  FLOW_SERVICE_BASE_PATH,
+  FOUNDATION_PATH,
+  IMS_TOKEN_PATH,
+  type EmulatorRuntime,
+  type FlowCall,
+  type RequestBody,
+} from "./context";
 import { flowErrors } from "./errors";
 import { applyFault, faultDelayMs, type FaultOutcome } from "./faults";
 import { FlowFailure, flattenHeaders, gatewayError, invalidContentType, mediaType, queryRecord, readBody, writeReply, type Reply } from "./http";
 import { handleTokenRequest, tokenRequestFields } from "./ims";
 import type { RecordedRequest } from "./types";
+import { exploreConnection } from "./explore";
 import { listConnections } from "./listing";
+import {
+  actionSourceConnection,
+  actionTargetConnection,
+  createSourceConnection,
+  createTargetConnection,
+  deleteSourceConnection,
+  deleteTargetConnection,
+  getSourceConnection,
+  getTargetConnection,
+  listSourceConnections,
+  listTargetConnections,
+  patchSourceConnection,
+  patchTargetConnection,
+} from "./flow-connections";
+import { createFlow, deleteFlow, flowAction, getFlow, getFlowSpec, listFlowSpecs, listFlows, patchFlow } from "./flows";
+import {
+  createMappingSet,
+  deleteMappingSet,
+  getMapping,
+  getMappings,
+  getMappingSet,
+  listMappingSets,
+  putMappingSet,
+  validateMappingSet,
+} from "./mapping-sets";
 import { patchConnection } from "./patch";
+import { createRun, getRun, listRuns } from "./runs";
 
-type Handler = (call: FlowCall, id: string) => Reply;
+/** A route handler gets the call and the route's captured ids (decoded), in order. */
+type Handler = (call: FlowCall, id: string, second: string) => Reply;
 
 interface Route {
   pattern: RegExp;
@@ -29,7 +67,46 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/connections\/([^/]+)\/explore$/, methods: { GET: exploreConnection } },
   { pattern: /^\/connectionSpecs$/, methods: { GET: listConnectionSpecs } },
   { pattern: /^\/connectionSpecs\/([^/]+)$/, methods: { GET: getConnectionSpec } },
+  { pattern: /^\/sourceConnections$/, methods: { GET: listSourceConnections, POST: createSourceConnection } },
+  { pattern: /^\/sourceConnections\/([^/]+)$/, methods: { GET: getSourceConnection, PATCH: patchSourceConnection, DELETE: deleteSourceConnection } },
+  { pattern: /^\/sourceConnections\/([^/]+)\/action$/, methods: { POST: actionSourceConnection } },
+  { pattern: /^\/targetConnections$/, methods: { GET: listTargetConnections, POST: createTargetConnection } },
+  { pattern: /^\/targetConnections\/([^/]+)$/, methods: { GET: getTargetConnection, PATCH: patchTargetConnection, DELETE: deleteTargetConnection } },
+  { pattern: /^\/targetConnections\/([^/]+)\/action$/, methods: { POST: actionTargetConnection } },
+  { pattern: /^\/flows$/, methods: { GET: listFlows, POST: createFlow } },
+  { pattern: /^\/flows\/([^/]+)$/, methods: { GET: getFlow, PATCH: patchFlow, DELETE: deleteFlow } },
+  { pattern: /^\/flows\/([^/]+)\/action$/, methods: { POST: flowAction } },
+  { pattern: /^\/runs$/, methods: { GET: listRuns, POST: createRun } },
+  { pattern: /^\/runs\/([^/]+)$/, methods: { GET: getRun } },
+  { pattern: /^\/flowSpecs$/, methods: { GET: listFlowSpecs } },
+  { pattern: /^\/flowSpecs\/([^/]+)$/, methods: { GET: getFlowSpec } },
+  { pattern: /^\/catalog\/dataSets$/, methods: { POST: createDataset } },
+  { pattern: /^\/catalog\/dataSets\/([^/]+)$/, methods: { GET: getDataset, DELETE: deleteDataset } },
+  { pattern: /^\/conversion\/mappingSets$/, methods: { GET: listMappingSets, POST: createMappingSet } },
+  { pattern: /^\/conversion\/mappingSets\/validate$/, methods: { POST: validateMappingSet } },
+  { pattern: /^\/conversion\/mappingSets\/([^/]+)$/, methods: { GET: getMappingSet, PUT: putMappingSet, DELETE: deleteMappingSet } },
+  { pattern: /^\/conversion\/mappingSets\/([^/]+)\/mappings$/, methods: { GET: getMappings } },
+  { pattern: /^\/conversion\/mappingSets\/([^/]+)\/mappings\/([^/]+)$/, methods: { GET: getMapping } },
 ];
+
+/** Routes whose PATCH carries an etag: the stale-etag fault changes the addressed object first. */
+const ETAG_ROUTES: readonly { pattern: RegExp; touch: (runtime: EmulatorRuntime, id: string) => void }[] = [
+  {
+    pattern: /^\/connections\/([^/]+)$/,
+    touch: (runtime, id) => {
+      const target = runtime.store.get(id);
+      const live = target === undefined ? undefined : runtime.store.find(target.id, target.orgId, target.sandboxName);
+      if (live !== undefined) runtime.store.touch(live);
+    },
+  },
+  { pattern: /^\/sourceConnections\/([^/]+)$/, touch: (runtime, id) => touchIfPresent(runtime, runtime.dataflows.sourceConnectionTable.get(id)) },
+  { pattern: /^\/targetConnections\/([^/]+)$/, touch: (runtime, id) => touchIfPresent(runtime, runtime.dataflows.targetConnectionTable.get(id)) },
+  { pattern: /^\/flows\/([^/]+)$/, touch: (runtime, id) => touchIfPresent(runtime, runtime.dataflows.flowTable.get(id)) },
+];
+
+function touchIfPresent(runtime: EmulatorRuntime, item: Parameters<EmulatorRuntime["dataflows"]["touch"]>[0] | undefined): void {
+  if (item !== undefined) runtime.dataflows.touch(item);
+}
 
 const BODY_METHODS: readonly string[] = ["POST", "PUT", "PATCH"];
 
@@ -47,6 +124,9 @@ function describePath(pathname: string): { kind: "ims" | "flow"; route: string }
   if (pathname.startsWith("/ims/")) return { kind: "ims", route: stripTrailingSlash(pathname) };
   if (pathname === FLOW_SERVICE_BASE_PATH || pathname.startsWith(`${FLOW_SERVICE_BASE_PATH}/`)) {
     return { kind: "flow", route: stripTrailingSlash(pathname.slice(FLOW_SERVICE_BASE_PATH.length)) || "/" };
+  }
+  for (const prefix of [CATALOG_ROUTE_PREFIX, DATA_PREP_ROUTE_PREFIX]) {
+    if (pathname.startsWith(`${FOUNDATION_PATH}${prefix}/`)) return { kind: "flow", route: stripTrailingSlash(pathname.slice(FOUNDATION_PATH.length)) };
   }
   return { kind: "flow", route: stripTrailingSlash(pathname) };
 }
@@ -118,13 +198,13 @@ async function handle(runtime: EmulatorRuntime, req: IncomingMessage, res: Serve
   record.status = outcome.reply.status;
 }
 
-/** Changes the etag of the connection a PATCH addresses (the stale-etag fault), as another writer would. */
+/** Changes the etag of the object a PATCH addresses (the stale-etag fault), as another writer would. */
 function touchPatchTarget(runtime: EmulatorRuntime, method: string, route: string): void {
-  const id = /^\/connections\/([^/]+)$/.exec(route)?.[1];
-  const target = method === "PATCH" && id !== undefined ? runtime.store.get(safeDecode(id)) : undefined;
-  if (target === undefined) return;
-  const live = runtime.store.find(target.id, target.orgId, target.sandboxName);
-  if (live !== undefined) runtime.store.touch(live);
+  if (method !== "PATCH") return;
+  for (const candidate of ETAG_ROUTES) {
+    const id = candidate.pattern.exec(route)?.[1];
+    if (id !== undefined) candidate.touch(runtime, safeDecode(id));
+  }
 }
 
 /** Sends a TCP RST when the platform can, so the client sees ECONNRESET rather than a clean close. */
@@ -154,7 +234,9 @@ function handleFlowRequest(runtime: EmulatorRuntime, request: FlowRequest): Repl
   try {
     const identity = checkGateway(runtime, request);
     if ("reply" in identity) return identity.reply;
-    if (BODY_METHODS.includes(request.method) && !isJsonMediaType(mediaType(request.headers["content-type"]))) {
+    // Actions carry no body, and clients send them without a Content-Type (AEPP removes it), so only a body needs one.
+    const bodyless = request.body.kind === "empty" && request.route.endsWith("/action");
+    if (BODY_METHODS.includes(request.method) && !bodyless && !isJsonMediaType(mediaType(request.headers["content-type"]))) {
       return invalidContentType();
     }
     const sandboxName = checkSandbox(runtime, request.headers);
@@ -195,12 +277,14 @@ function checkSandbox(runtime: EmulatorRuntime, headers: Record<string, string>)
 }
 
 function route(call: FlowCall): Reply {
+  // Runs that became due on the emulator clock exist before any request looks at them.
+  call.runtime.dataflows.tick();
   for (const candidate of ROUTES) {
     const match = candidate.pattern.exec(call.route);
     if (match === null) continue;
     const handler = candidate.methods[call.method];
     if (handler === undefined) throw flowErrors.methodNotAllowed(call.method, call.route, Object.keys(candidate.methods));
-    return handler(call, safeDecode(match[1] ?? ""));
+    return handler(call, safeDecode(match[1] ?? ""), safeDecode(match[2] ?? ""));
   }
   throw flowErrors.notFound(call.route, "route");
 }

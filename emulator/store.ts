@@ -43,7 +43,11 @@ export class ConnectionStore implements EmulatorStore {
   private nextSeq = 1;
   private readonly uiUser = newAdobeUserId();
 
-  constructor(private readonly defaultOrgId: string) {}
+  /** `now` is the emulator clock, so connections and the objects built on them share one timeline. */
+  constructor(
+    private readonly defaultOrgId: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   // ---- EmulatorStore (the test-facing API; returns copies so tests cannot mutate state by accident) ----
 
@@ -95,7 +99,7 @@ export class ConnectionStore implements EmulatorStore {
   // ---- used by the request handlers (live objects, partition-aware) ----
 
   create(record: NewConnectionRecord, actor: Actor): StoredConnection {
-    const now = Date.now();
+    const now = this.now();
     const connection: StoredConnection = {
       id: newId(),
       orgId: record.orgId,
@@ -143,7 +147,7 @@ export class ConnectionStore implements EmulatorStore {
 
   /** Records a write that changes nothing visible but the version, e.g. another writer winning a race. */
   touch(connection: StoredConnection, actor: Actor = { by: this.uiUser, client: UI_CLIENT }): StoredConnection {
-    const now = Math.max(Date.now(), connection.updatedAt);
+    const now = Math.max(this.now(), connection.updatedAt);
     connection.etag = newEtag(now, connection.etag);
     connection.updatedAt = now;
     connection.updatedBy = actor.by;

@@ -2,6 +2,7 @@
  * The emulator's public types. Its modules import these from here, never from index.ts, so that nothing imports
  * back the module that starts it.
  */
+import type { ExploreCatalogue, XdmSchema } from "./dataflow-catalogue";
 import type { FaultSpec } from "./faults";
 
 export type { FaultSpec } from "./faults";
@@ -29,6 +30,12 @@ export interface EmulatorOptions {
   maskSecrets?: boolean;
   /** When set, only these sandbox names exist (others: 404 FLOW-2101-404). @default any name */
   sandboxes?: string[];
+  /** The clock's time source (epoch ms); `emulator.clock.advance/set` move it further. @default Date.now */
+  clock?: () => number;
+  /** How long a run takes on the emulator clock, from its start to `success`/`failed`. @default 60000 */
+  runDurationMs?: number;
+  /** Which side to serve where the docs contradict each other. @default every default of {@link DocReadings} */
+  readings?: Partial<DocReadings>;
 }
 
 export interface Emulator {
@@ -46,6 +53,10 @@ export interface Emulator {
   readonly requests: readonly RecordedRequest[];
   clearRequests(): void;
   readonly store: EmulatorStore;
+  /** Source/target connections, datasets, mapping sets, flows and runs: inspection and out-of-band hooks. */
+  readonly dataflows: DataflowAdmin;
+  /** The emulator clock (audit times, schedules, runs). `advance` also generates the runs that became due. */
+  readonly clock: { now(): number; advance(ms: number): void; set(epochMs: number): void };
   /** Queue a fault; faults are matched in insertion order, each applies `times` times (default 1). */
   inject(fault: FaultSpec): void;
   clearFaults(): void;
@@ -65,7 +76,8 @@ export interface RecordedRequest {
   /** Path without query string, e.g. "/data/foundation/flowservice/connections/<id>" */
   path: string;
   /**
-   * Path relative to the Flow Service base, e.g. "/connections/<id>" (same as path for IMS).
+   * Path relative to the Flow Service base, e.g. "/connections/<id>"; Catalog and Data Prep paths relative to
+   * /data/foundation, e.g. "/catalog/dataSets/<id>", "/conversion/mappingSets" (same as path for IMS).
    * A trailing slash is removed, so "/connections/" is recorded (and matched by faults) as "/connections".
    */
   route: string;
@@ -130,3 +142,186 @@ export interface EmulatorStore {
   clear(): void;
 }
 
+
+// ---- the objects after the base connection (see dataflows.ts and the modules it names) ----
+
+/** Audit fields shared by source and target connections, flows and runs (epoch ms). */
+export interface AuditedObject {
+  id: string;
+  orgId: string;
+  sandboxName: string;
+  sandboxId: string;
+  /** Double quotes included. */
+  etag: string;
+  createdAt: number;
+  updatedAt: number;
+  createdBy: string;
+  updatedBy: string;
+  createdClient: string;
+  updatedClient: string;
+}
+
+/** `lastOperation` of a source connection or flow. */
+export interface LastOperation {
+  started: number;
+  /** Epoch ms of the last change (UPDF's reading; OAS calls it a count, clients treat it as opaque). */
+  updated: number;
+  operation: "create" | "update" | "draft_create";
+  ops?: unknown[];
+}
+
+export interface StoredSourceConnection extends AuditedObject {
+  name: string;
+  description?: string;
+  baseConnectionId: string;
+  connectionSpec: { id: string; version: string };
+  state: "enabled" | "draft";
+  data: Record<string, unknown>;
+  params: Record<string, unknown>;
+  lastOperation: LastOperation;
+}
+
+export interface StoredTargetConnection extends AuditedObject {
+  name?: string;
+  description?: string;
+  connectionSpec: { id: string; version: string };
+  state: "enabled" | "draft";
+  data: Record<string, unknown>;
+  params: Record<string, unknown>;
+}
+
+/** Flow states: the two of a live flow, `draft`, and the transitional ones ERR names (settable by tests). */
+export type FlowState = "enabled" | "disabled" | "draft" | "initializing" | "updating" | "disabling" | "enabled-finalizing" | "delete-finalizing" | "pending";
+
+export interface StoredFlow extends AuditedObject {
+  name: string;
+  description?: string;
+  flowSpec: { id: string; version: string };
+  state: FlowState;
+  sourceConnectionIds: string[];
+  targetConnectionIds: string[];
+  transformations: unknown[];
+  /** As sent (strings or numbers); see schedule.ts. */
+  scheduleParams?: Record<string, unknown>;
+  options?: Record<string, unknown>;
+  labels: unknown[];
+  policy?: unknown;
+  lastOperation: LastOperation;
+  /** When the next scheduled run is due (epoch ms), undefined when none will come (`once` done, draft). */
+  nextRunAt?: number;
+}
+
+export interface StoredRun extends AuditedObject {
+  flowId: string;
+  flowSpec: { id: string; version: string };
+  providerRefId: string;
+  params: Record<string, unknown>;
+  /** The scheduled (or requested) start, epoch ms. */
+  startedAt: number;
+  /** When the run finishes on the emulator clock. */
+  completesAt: number;
+  outcome: "success" | "failed";
+  errors: { code: string; message: string }[];
+  onDemand: boolean;
+  /** What the run reads from the explore catalogue (its metrics). */
+  records: number;
+  files: number;
+}
+
+export interface StoredDataset {
+  id: string;
+  orgId: string;
+  sandboxName: string;
+  name: string;
+  description?: string;
+  schemaRef: { id: string; contentType: string };
+  tags: Record<string, unknown>;
+  created: number;
+  updated: number;
+  createdUser: string;
+  createdClient: string;
+  updatedUser: string;
+}
+
+/** One mapping as stored (normalised from either request dialect). */
+export interface StoredMapping {
+  id: string;
+  sourceType: string;
+  source: string;
+  destination: string;
+  name?: string;
+  description?: string;
+  identity: boolean;
+  primaryIdentity: boolean;
+  version: number;
+}
+
+export interface MappingSetVersion {
+  version: number;
+  name?: string;
+  inputSchema?: unknown;
+  outputSchemaId: string;
+  outputSchemaContentType: string;
+  mappings: StoredMapping[];
+  createdDate: number;
+  modifiedDate: number;
+  createdBy: string;
+  modifiedBy: string;
+}
+
+export interface StoredMappingSet {
+  id: string;
+  orgId: string;
+  sandboxName: string;
+  /** Every version, oldest first; the last one is current. */
+  versions: MappingSetVersion[];
+}
+
+/** What explore serves for one connection (see dataflow-catalogue.ts for the built-in one per source). */
+export type { ExploreCatalogue, ExploreColumn, ExploreFile, ExploreTable, XdmSchema } from "./dataflow-catalogue";
+
+/** Where the docs disagree, which reading the emulator serves (see emulator/README.md). */
+export interface DocReadings {
+  /** Status of FLOW-1439 for an unknown flow: 404 (LABELS, a real body) or 400 (ERR's table). @default 404 */
+  flowNotFoundStatus: 404 | 400;
+  /** Minimum `interval`: "flow-spec" (minute ≥ 15, others ≥ 1) or "prose" (≥ 15 for every non-once frequency). @default "flow-spec" */
+  intervalMinimum: "flow-spec" | "prose";
+  /** POST /runs answer: "items" (201 {items:[run]}) or "id-etag" (OAS: 201 {id, etag}). @default "items" */
+  runCreateResponse: "items" | "id-etag";
+  /** Key of a flow spec's transformations: DB/CS/OAS "transformationSpec" or TPL "transformationSpecs". @default "transformationSpec" */
+  flowSpecTransformationsKey: "transformationSpec" | "transformationSpecs";
+  /** Schedule values on GET: "as-sent", or "strings" (UPDF's GET shows "1612310466", "15", "true"). @default "as-sent" */
+  scheduleEcho: "as-sent" | "strings";
+  /** File explore with preview: "flat" (DLZ {format, schema, data}) or "columns" (XC bare [{name, type}]). @default "flat" */
+  filePreview: "flat" | "columns";
+  /** DELETE of a source/target connection a flow uses: "refuse" (FLOW-1447-400) or "allow". @default "refuse" */
+  connectionInUseDelete: "refuse" | "allow";
+  /** DELETE of a mapping set a flow pins: "refuse" (400) or "allow". @default "refuse" */
+  mappingSetInUseDelete: "refuse" | "allow";
+  /** Key of a run's etag: docs "etag", OAS "eTag", or both. @default "etag" */
+  runEtagKey: "etag" | "eTag" | "both";
+}
+
+/** Test hooks for the dataflow objects (out-of-band changes, run outcomes, explore data, schemas). */
+export interface DataflowAdmin {
+  sourceConnections(): StoredSourceConnection[];
+  targetConnections(): StoredTargetConnection[];
+  flows(): StoredFlow[];
+  runs(flowId?: string): StoredRun[];
+  datasets(): StoredDataset[];
+  mappingSets(): StoredMappingSet[];
+  /** Out-of-band change of a flow (e.g. a disable in the UI, or a stuck `updating` state): new etag. */
+  modifyFlow(id: string, change: { name?: string; description?: string; state?: FlowState }): StoredFlow;
+  /** Out-of-band delete of any dataflow object by id (flow, source/target connection, dataset, mapping set, run). */
+  remove(id: string): boolean;
+  /** Outcome of the runs that start from now on for this flow (default success). */
+  setRunOutcome(flowId: string, outcome: "success" | "failed", errors?: { code: string; message: string }[]): void;
+  /** Replaces what explore serves for one base connection (default: the built-in catalogue of its source). */
+  setExploreCatalogue(connectionId: string, catalogue: ExploreCatalogue): void;
+  /** Makes an XDM schema known to Catalog and Data Prep (besides the built-in ones). */
+  registerSchema(schema: XdmSchema): void;
+  /** Generates the runs that are due on the emulator clock (every request does this first anyway). */
+  tick(): void;
+  /** Removes every dataflow object, outcome, explore override and registered schema. */
+  clear(): void;
+}
