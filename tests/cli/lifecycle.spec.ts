@@ -127,7 +127,7 @@ describe("real Pulumi CLI: lifecycle of all five components and a raw BaseConnec
   });
 
   it("pulumi stack export holds secrets only as ciphertext", async () => {
-    const exported = s.cli(["stack", "export", "--show-secrets=false"]);
+    const exported = await s.cli(["stack", "export", "--show-secrets=false"]);
     assert.equal(exported.status, 0, exported.stderr);
     assert.deepEqual(plainSecretsIn(exported.stdout, emulator), []);
     const deployment = JSON.parse(exported.stdout) as { deployment: { resources: { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] } };
@@ -144,7 +144,7 @@ describe("real Pulumi CLI: lifecycle of all five components and a raw BaseConnec
     const result = await stack.destroy();
     assert.equal(result.summary.resourceChanges?.["delete"], 1 + COMPONENTS + CONNECTIONS);
     assert.equal(emulator.store.list().length, 0);
-    const exported = s.cli(["stack", "export"]);
+    const exported = await s.cli(["stack", "export"]);
     const resources = (JSON.parse(exported.stdout) as { deployment: { resources?: unknown[] } }).deployment.resources ?? [];
     assert.equal(resources.length, 0);
   });
@@ -173,7 +173,7 @@ describe("real Pulumi CLI: what a user sees for a bad input", function () {
 
   async function failingPreview(scenario: string): Promise<string> {
     await s!.stack.setConfig("aep-cli-suite:scenario", { value: scenario });
-    const result = s!.cli(["preview"]);
+    const result = await s!.cli(["preview"]);
     assert.notEqual(result.status, 0, result.stdout);
     if (process.env["AEP_CLI_TRANSCRIPT"]) console.log(result.stdout + result.stderr);
     return result.stdout + result.stderr;

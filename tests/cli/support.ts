@@ -181,8 +181,11 @@ export interface CliStack {
   readonly programDir: string;
   readonly home: string;
   readonly tools: PulumiTools;
-  /** `pulumi <args>` in the program directory on this stack, synchronously (for export and the like). */
-  cli(args: string[]): { status: number | null; stdout: string; stderr: string };
+  /**
+   * `pulumi <args>` in the program directory on this stack. Never spawnSync: the emulator runs in this process and
+   * a blocked event loop would leave the CLI's requests unanswered.
+   */
+  cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }>;
   /** `pulumi <args>` as a child process (for interrupting it). */
   spawnCli(args: string[]): ChildProcess;
   remove(): Promise<void>;
@@ -217,9 +220,14 @@ export async function cliStack(tools: PulumiTools, programDir: string, stackName
     programDir,
     home,
     tools,
-    cli: (args) => {
-      const result = spawnSync(tools.pulumi, [...args, "--stack", stackName, "--non-interactive"], { cwd: programDir, env: fullEnv, encoding: "utf8" });
-      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    cli: async (args) => {
+      const child = spawn(tools.pulumi, [...args, "--stack", stackName, "--non-interactive"], { cwd: programDir, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+      const stdout: string[] = [];
+      const stderr: string[] = [];
+      child.stdout.setEncoding("utf8").on("data", (c: string) => stdout.push(c));
+      child.stderr.setEncoding("utf8").on("data", (c: string) => stderr.push(c));
+      const status = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+      return { status, stdout: stdout.join(""), stderr: stderr.join("") };
     },
     spawnCli: (args) => spawn(tools.pulumi, [...args, "--stack", stackName, "--non-interactive"], { cwd: programDir, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] }),
     remove: async () => {
