@@ -7,7 +7,7 @@
  * on the PATH, or .tools/bin/pulumi from `npm run pulumi:install`), it runs examples/quickstart through that CLI with
  * a local file backend instead, since the all-sources program would create real Azure resources there.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -114,10 +114,15 @@ async function demoWithTestEngine(emulator: Emulator, stateDir: string): Promise
   }
 }
 
-function pulumiCli(pulumi: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
-  const result = spawnSync(pulumi, [...args, "--non-interactive"], { cwd, env, stdio: ["ignore", "inherit", "inherit"] });
-  if (result.status !== 0) {
-    throw new Error(`pulumi ${args.join(" ")} exited with ${result.status}`);
+/**
+ * Runs the CLI as a child without blocking: the emulator answers from this process, so a spawnSync here would
+ * leave every request of the CLI's provider unanswered until it times out.
+ */
+async function pulumiCli(pulumi: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(pulumi, [...args, "--non-interactive"], { cwd, env, stdio: ["ignore", "inherit", "inherit"] });
+  const status = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  if (status !== 0) {
+    throw new Error(`pulumi ${args.join(" ")} exited with ${status}`);
   }
 }
 
@@ -159,21 +164,21 @@ async function demoWithPulumiCli(tools: PulumiTools, emulator: Emulator, stateDi
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
-  const cli = (args: string[]): void => pulumiCli(tools.pulumi, args, cwd, env);
-  cli(["stack", "init", "demo"]);
-  cli(["config", "set", "storageAccountName", "acmelake"]);
-  cli(["config", "set", "tenantId", tenantId]);
-  cli(["config", "set", "servicePrincipalId", "e7b8c1f2-1234-4c9a-9f3e-abcdef123456"]);
-  cli(["config", "set", "--secret", "servicePrincipalSecret", "demo-secret-value"]);
-  cli(["up", "--yes"]);
+  const cli = (args: string[]): Promise<void> => pulumiCli(tools.pulumi, args, cwd, env);
+  await cli(["stack", "init", "demo"]);
+  await cli(["config", "set", "storageAccountName", "acmelake"]);
+  await cli(["config", "set", "tenantId", tenantId]);
+  await cli(["config", "set", "servicePrincipalId", "e7b8c1f2-1234-4c9a-9f3e-abcdef123456"]);
+  await cli(["config", "set", "--secret", "servicePrincipalSecret", "demo-secret-value"]);
+  await cli(["up", "--yes"]);
   printConnections(emulator);
-  cli(["up", "--yes"]);
-  cli(["config", "set", "displayName", "Quickstart data lake (renamed)"]);
-  cli(["up", "--yes", "--diff"]);
+  await cli(["up", "--yes"]);
+  await cli(["config", "set", "displayName", "Quickstart data lake (renamed)"]);
+  await cli(["up", "--yes", "--diff"]);
   printConnections(emulator);
-  cli(["refresh", "--yes"]);
-  cli(["destroy", "--yes"]);
-  cli(["stack", "rm", "demo", "--yes"]);
+  await cli(["refresh", "--yes"]);
+  await cli(["destroy", "--yes"]);
+  await cli(["stack", "rm", "demo", "--yes"]);
   step("pulumi destroy", `${emulator.store.list().length} connections left in AEP`);
   if (emulator.store.list().length > 0) throw new Error("the demo observed an unexpected result (see above)");
 }
