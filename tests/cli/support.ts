@@ -77,6 +77,7 @@ if (scenario === "all") {
 } else if (scenario === "one") {
   new AdlsGen2Connection("lake", {
     displayName: \`\${prefix} data lake\`,
+    sandboxName: config.get("sandbox"),
     accountName: "contosolake", tenant, servicePrincipalId, servicePrincipalSecret: config.requireSecret("spSecret"),
   });
 } else if (scenario === "bad-account") {
