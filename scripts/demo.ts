@@ -3,11 +3,11 @@
  *
  * Starts the Flow Service emulator and runs examples/all-sources (Azure resources mocked, AEP connections real
  * against the emulator) through the test engine: preview, up, an idle up, a rename + password rotation,
- * refresh after a connection is deleted behind Pulumi's back, and destroy. With a `pulumi` CLI on the PATH
- * (and `--cli`), it runs examples/quickstart through that CLI with a local file backend instead, since the
- * all-sources program would create real Azure resources there.
+ * refresh after a connection is deleted behind Pulumi's back, and destroy. With `--cli` and a Pulumi CLI (one
+ * on the PATH, or .tools/bin/pulumi from `npm run pulumi:install`), it runs examples/quickstart through that CLI with
+ * a local file backend instead, since the all-sources program would create real Azure resources there.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,6 +15,7 @@ import { startEmulator, type Emulator } from "../emulator";
 import { azureInvokes, azureResourceOutputs, tenantId } from "../harness/azure-mocks";
 import { aepConfigEntries } from "../harness/aep-config";
 import { TestEngine, type EngineResult } from "../harness/test-engine";
+import { locate, type PulumiTools } from "../tools/pulumi/install";
 
 const root = path.resolve(__dirname, "..");
 const CONNECTION = "pulumi-nodejs:dynamic/aep:BaseConnection";
@@ -113,36 +114,85 @@ async function demoWithTestEngine(emulator: Emulator, stateDir: string): Promise
   }
 }
 
-function pulumiCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
-  const result = spawnSync("pulumi", args, { cwd, env, stdio: ["ignore", "inherit", "inherit"] });
-  if (result.status !== 0) {
-    throw new Error(`pulumi ${args.join(" ")} exited with ${result.status}`);
+/**
+ * Runs the CLI as a child without blocking: the emulator answers from this process, so a spawnSync here would
+ * leave every request of the CLI's provider unanswered until it times out.
+ */
+async function pulumiCli(pulumi: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(pulumi, [...args, "--non-interactive"], { cwd, env, stdio: ["ignore", "inherit", "inherit"] });
+  const status = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  if (status !== 0) {
+    throw new Error(`pulumi ${args.join(" ")} exited with ${status}`);
   }
 }
 
-async function demoWithPulumiCli(emulator: Emulator, stateDir: string): Promise<void> {
-  const cwd = path.join(root, "examples", "quickstart");
-  const env = { ...process.env, ...emulator.env(), PULUMI_BACKEND_URL: `file://${stateDir}`, PULUMI_CONFIG_PASSPHRASE: "demo", PULUMI_SKIP_UPDATE_CHECK: "true" };
-  line("Program: examples/quickstart through the pulumi CLI (local file backend, AEP settings from AEP_* variables)");
-  pulumiCli(["stack", "init", "demo", "--non-interactive"], cwd, env);
-  pulumiCli(["config", "set", "storageAccountName", "acmelake"], cwd, env);
-  pulumiCli(["config", "set", "tenantId", tenantId], cwd, env);
-  pulumiCli(["config", "set", "servicePrincipalId", "e7b8c1f2-1234-4c9a-9f3e-abcdef123456"], cwd, env);
-  pulumiCli(["config", "set", "--secret", "servicePrincipalSecret", "demo-secret-value"], cwd, env);
-  pulumiCli(["up", "--yes", "--non-interactive"], cwd, env);
+function npm(args: string[], cwd: string): string {
+  const result = spawnSync("npm", args, { cwd, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`npm ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/**
+ * examples/quickstart copied into `dir`, with this package installed from `npm pack` (as a user installs it), since
+ * the real CLI resolves `pulumi-aep-azure` from the program's node_modules and the checkout has no such folder.
+ */
+function quickstartProgram(dir: string): string {
+  const program = path.join(dir, "program");
+  fs.mkdirSync(program);
+  for (const file of ["Pulumi.yaml", "index.ts"]) fs.copyFileSync(path.join(root, "examples", "quickstart", file), path.join(program, file));
+  const tarball = path.join(dir, npm(["pack", "--silent", "--pack-destination", dir], root).split("\n").pop()!);
+  const version = (name: string): string => (JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  const dependencies = { "@pulumi/pulumi": version("@pulumi/pulumi"), typescript: version("typescript"), "pulumi-aep-azure": `file:${tarball}` };
+  fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "aep-quickstart", private: true, main: "index.ts", dependencies }, null, 2));
+  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], program);
+  return program;
+}
+
+async function demoWithPulumiCli(tools: PulumiTools, emulator: Emulator, stateDir: string): Promise<void> {
+  line(`Program: examples/quickstart through ${tools.pulumi} ${tools.version} (local file backend, AEP settings from AEP_* variables)`);
+  const cwd = quickstartProgram(stateDir);
+  const home = path.join(stateDir, "pulumi-home");
+  const backend = path.join(stateDir, "backend");
+  fs.mkdirSync(backend);
+  const env = {
+    ...process.env,
+    ...emulator.env(),
+    PATH: [...tools.binDirs, process.env["PATH"] ?? ""].join(path.delimiter),
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: "demo",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+  };
+  const cli = (args: string[]): Promise<void> => pulumiCli(tools.pulumi, args, cwd, env);
+  await cli(["stack", "init", "demo"]);
+  await cli(["config", "set", "storageAccountName", "acmelake"]);
+  await cli(["config", "set", "tenantId", tenantId]);
+  await cli(["config", "set", "servicePrincipalId", "e7b8c1f2-1234-4c9a-9f3e-abcdef123456"]);
+  await cli(["config", "set", "--secret", "servicePrincipalSecret", "demo-secret-value"]);
+  await cli(["up", "--yes"]);
   printConnections(emulator);
-  pulumiCli(["refresh", "--yes", "--non-interactive"], cwd, env);
-  pulumiCli(["destroy", "--yes", "--non-interactive"], cwd, env);
-  pulumiCli(["stack", "rm", "demo", "--yes", "--non-interactive"], cwd, env);
+  await cli(["up", "--yes"]);
+  await cli(["config", "set", "displayName", "Quickstart data lake (renamed)"]);
+  await cli(["up", "--yes", "--diff"]);
+  printConnections(emulator);
+  await cli(["refresh", "--yes"]);
+  await cli(["destroy", "--yes"]);
+  await cli(["stack", "rm", "demo", "--yes"]);
+  step("pulumi destroy", `${emulator.store.list().length} connections left in AEP`);
+  if (emulator.store.list().length > 0) throw new Error("the demo observed an unexpected result (see above)");
 }
 
 async function main(): Promise<void> {
-  const useCli = process.argv.includes("--cli") && spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
+  const tools = process.argv.includes("--cli") ? locate() : undefined;
+  if (process.argv.includes("--cli") && tools === undefined) {
+    line("No Pulumi CLI (none on the PATH, none in .tools/bin: run `npm run pulumi:install`); running the test engine demo instead.");
+  }
   const emulator = await startEmulator();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-demo-"));
   line(`Flow Service emulator on ${emulator.url}; state in ${stateDir}`);
   try {
-    await (useCli ? demoWithPulumiCli(emulator, stateDir) : demoWithTestEngine(emulator, stateDir));
+    await (tools !== undefined ? demoWithPulumiCli(tools, emulator, stateDir) : demoWithTestEngine(emulator, stateDir));
     line();
     line("Demo finished: every step behaved as expected.");
   } finally {
