@@ -27,7 +27,7 @@ import { redact } from "../flow-service/redaction";
 import { secretTexts, sources } from "../sources";
 import { hasUnknown, plain } from "../shared/check";
 import { IncompleteWriteError, InvalidInputsError } from "../shared/errors";
-import type { ProviderConfig, ProviderSession } from "../shared/session";
+import { explainImsError, type ProviderConfig, type ProviderSession } from "../shared/session";
 import { withDeadline, type Operation, type Timeouts } from "../shared/timeouts";
 import { describedAs, diffBaseConnection, patchOperations } from "./diff";
 import { validateBaseConnectionInputs, type BaseConnectionInputs } from "./inputs";
@@ -190,7 +190,7 @@ export class BaseConnectionProvider {
     try {
       return await withDeadline(operation, timeouts, what, hint, (signal) => work({ sandboxName, secrets, signal }));
     } catch (error) {
-      throw scrubbed(error, secrets);
+      throw scrubbed(explainImsError(error), secrets);
     }
   }
 

@@ -8,6 +8,7 @@
  */
 import {
   FlowServiceClient,
+  ImsError,
   resolveSettings,
   SettingsError,
   settingValue,
@@ -16,6 +17,29 @@ import {
   transportOptionsFromEnv,
   type FlowServiceSettings,
 } from "../flow-service";
+
+/** How to fix the IMS refusals that come from a wrong setting, by OAuth error code. */
+const IMS_HINTS: Readonly<Record<string, string>> = {
+  invalid_client:
+    `Check ${configKey("clientId")} / ${SETTINGS.clientId.env} and ${configKey("clientSecret")} / ${SETTINGS.clientSecret.env}: ` +
+    "they must be the client ID and a current client secret of the same OAuth Server-to-Server credential in the Adobe " +
+    `Developer Console (set the secret with \`pulumi config set --secret ${configKey("clientSecret")} <secret>\`).`,
+  invalid_scope:
+    `Check ${configKey("scopes")} / ${SETTINGS.scopes.env}: the credential's project must include the Experience Platform API ` +
+    "with these scopes (leave the setting unset for the default).",
+  unauthorized_client: `The credential of ${configKey("clientId")} may not use the client_credentials grant: use an OAuth Server-to-Server credential.`,
+};
+
+/**
+ * `error` with what to fix appended when IMS refused the credential: IMS names only its OAuth code, not the
+ * setting behind it.
+ */
+export function explainImsError(error: unknown): unknown {
+  if (!ImsError.isInstance(error) || error.adobeCode === undefined) return error;
+  const hint = IMS_HINTS[error.adobeCode];
+  if (hint !== undefined && !error.message.includes(hint)) error.message = `${error.message}. ${hint}`;
+  return error;
+}
 
 /** The part of the host's config object the providers use (`req.config` in configure). */
 export interface ProviderConfig {
