@@ -118,6 +118,34 @@ export class ArgumentChecks {
    * unknown fields refused. A plain object is checked field by field, so one unknown field leaves the others
    * checkable at preview.
    */
+  /**
+   * Like {@link group}, but one Output per field, so that each keeps its own secretness: a secret client secret
+   * does not make the server name secret too. (A group given as one Output can only be lifted as a whole.)
+   */
+  groupFields<T extends object>(
+    argument: string,
+    group: pulumi.Input<object>,
+    schema: { shape: Shape },
+    renamed: Readonly<Record<string, string>> = {},
+  ): { [K in keyof T]: pulumi.Output<T[K]> } {
+    const fields = Object.keys(schema.shape);
+    if (isPlainObject(group)) {
+      this.keys(group, fields, argument, renamed);
+      const checked: Record<string, pulumi.Output<unknown>> = {};
+      for (const field of fields) {
+        const value = group[field];
+        if (value !== undefined || problemOf(schema.shape[field]!, undefined) !== undefined) {
+          checked[field] = this.value(`${argument}.${field}`, value, schema.shape[field]!);
+        }
+      }
+      return checked as { [K in keyof T]: pulumi.Output<T[K]> };
+    }
+    const whole = this.group<T>(argument, group, schema, renamed);
+    return Object.fromEntries(fields.map((field) => [field, whole.apply((value) => (value as Record<string, unknown>)[field])])) as {
+      [K in keyof T]: pulumi.Output<T[K]>;
+    };
+  }
+
   group<T>(argument: string, group: pulumi.Input<object>, schema: { shape: Shape }, renamed: Readonly<Record<string, string>> = {}): pulumi.Output<T> {
     const fields = Object.keys(schema.shape);
     if (isPlainObject(group)) {

@@ -96,7 +96,7 @@ function synapseAuth(args: SynapseConnectionArgs, checks: ArgumentChecks) {
         },
       };
     case "servicePrincipal": {
-      const principal = checks.group<pulumi.Unwrap<SynapseServicePrincipalArgs>>(
+      const principal = checks.groupFields<pulumi.Unwrap<SynapseServicePrincipalArgs>>(
         "servicePrincipal",
         args.servicePrincipal!,
         { shape: renamedShape(servicePrincipalAuth.params.shape, SERVICE_PRINCIPAL_PARAMS) },

@@ -129,6 +129,23 @@ describe("source components (setMocks)", () => {
     assert.ok(!isSecret(auth.params["server"]));
   });
 
+  it("SynapseConnection: a service principal secret given as a Pulumi secret leaves the other params plain (preview --diff shows them)", async () => {
+    const c = new components.SynapseConnection("warehouse-sp-secret", {
+      servicePrincipal: {
+        server: "acme.sql.azuresynapse.net",
+        database: "SalesDW",
+        tenant: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        servicePrincipalId: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456",
+        servicePrincipalSecret: pulumi.secret("sp-secret-value"),
+      },
+    });
+    const auth = authOf(await childOf(c, "warehouse-sp-secret"));
+    assert.ok(isSecret(auth.params["servicePrincipalKey"]));
+    for (const plainParam of ["server", "database", "tenant", "servicePrincipalId"]) {
+      assert.ok(!isSecret(auth.params[plainParam]), `${plainParam} is not a secret`);
+    }
+  });
+
   it("SqlServerConnection builds the five keys in Adobe's order with the trailing ';' and a named instance", async () => {
     const c = new components.SqlServerConnection("orders", {
       sqlLogin: { server: "db.contoso.com", instance: "SQLEXPRESS", database: "Orders", user: "aep", password: "s3cret" },
