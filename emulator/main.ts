@@ -1,13 +1,38 @@
 /**
- * `npm run emulator [-- --port N] [--latency MS]`: runs the Flow Service + IMS emulator in the foreground.
+ * `npm run emulator [-- --port N] [--latency MS] [--detach]`: runs the Flow Service + IMS emulator.
  *
- * Prints one `export NAME=value` line per AEP_* setting on stdout (a script can save them and `source` the file),
- * a human line on stderr, and exits 0 on SIGINT or SIGTERM, or when its parent process goes away. Never reads stdin.
+ * In the foreground it prints one `export NAME=value` line per AEP_* setting on stdout, a human line on stderr, and
+ * exits 0 on SIGINT or SIGTERM, or when its parent process goes away. With `--detach` it starts the emulator in the
+ * background, prints only the export lines (plus `AEP_EMULATOR_PID`, to stop it) and exits, so that
+ * `eval "$(npm run -s emulator -- --port 4010 --latency 50 --detach)"` sets up a shell. Never reads stdin.
  */
+import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 
-const USAGE = "usage: npm run emulator [-- --port N] [--latency MS]";
+const USAGE = "usage: npm run -s emulator -- [--port N] [--latency MS] [--detach]";
+const PID_VARIABLE = "AEP_EMULATOR_PID";
+
+/** Starts this program again in the background and passes on its export lines once it listens. */
+async function detach(argv: readonly string[]): Promise<void> {
+  const args = [...process.execArgv, "-r", "ts-node/register/transpile-only", __filename, ...argv.filter((a) => a !== "--detach"), "--background"];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+  const lines = await new Promise<string>((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => reject(new Error("the emulator did not start within 30 s")), 30_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes(`export ${PID_VARIABLE}=`) && text.endsWith("\n")) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`the emulator exited (${code}) before listening`)));
+  });
+  child.stdout.destroy();
+  child.unref();
+  process.stdout.write(lines);
+}
 
 /** Quotes a value for POSIX shells when it contains anything beyond a conservative safe set. */
 export function shellQuote(value: string): string {
@@ -24,11 +49,21 @@ function parseNonNegativeInteger(raw: string | undefined, flag: string, fallback
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string" }, latency: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      port: { type: "string" },
+      latency: { type: "string" },
+      detach: { type: "boolean" },
+      background: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   });
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.detach === true) {
+    await detach(argv);
     return;
   }
   const emulator = await startEmulator({
@@ -49,13 +84,17 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", stop);
   // `npm run` starts us under `sh -c`, and dash does not pass on a SIGTERM that npm forwards to it: killing npm would
   // leave us orphaned and listening forever. Losing our parent is treated like SIGTERM.
+  // A detached emulator (`--background`) outlives its starter on purpose.
   const parentPid = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parentPid) stop();
-  }, 1000).unref();
+  if (values.background !== true) {
+    setInterval(() => {
+      if (process.ppid !== parentPid) stop();
+    }, 1000).unref();
+  }
 
   // Printed last: whoever reads these lines may signal us at once, so the handlers must already be in place.
   for (const [name, value] of Object.entries(emulator.env())) process.stdout.write(`export ${name}=${shellQuote(value)}\n`);
+  if (values.background === true) process.stdout.write(`export ${PID_VARIABLE}=${process.pid}\n`);
   process.stderr.write(`AEP Flow Service + IMS emulator listening on ${emulator.url} (sandbox "prod"); Ctrl+C to stop.\n`);
 }
 

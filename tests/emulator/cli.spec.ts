@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { shellQuote } from "../../emulator/main";
 import { AEP_SCOPE, BASE_PATH, formBody, http, sqlServerBody } from "./support";
@@ -120,5 +120,26 @@ describe("shellQuote", () => {
     assert.equal(shellQuote("it's"), `'it'\\''s'`);
     assert.equal(shellQuote(""), "''");
     assert.equal(shellQuote("$HOME;rm"), "'$HOME;rm'");
+  });
+});
+
+describe("the emulator command as the README shows it", function () {
+  this.timeout(90_000);
+
+  it('eval "$(npm run -s emulator -- --port 0 --latency 5 --detach)" sets the AEP_* settings of a running emulator, and kill $AEP_EMULATOR_PID stops it', () => {
+    const script = [
+      "set -e",
+      'eval "$(npm run -s emulator -- --port 0 --latency 5 --detach)"',
+      'test -n "$AEP_CLIENT_SECRET" && test -n "$AEP_ORG_ID"',
+      'code=$(node -e "fetch(process.env.AEP_PLATFORM_URL + \'/data/foundation/flowservice/connections\').then(r => console.log(r.status))")',
+      'echo "status=$code"',
+      'kill "$AEP_EMULATOR_PID"',
+      'for i in $(seq 50); do kill -0 "$AEP_EMULATOR_PID" 2>/dev/null || { echo stopped; exit 0; }; sleep 0.1; done',
+      "echo still-running; exit 1",
+    ].join("\n");
+    const result = spawnSync("bash", ["-c", script], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8", timeout: 80_000 });
+    assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+    assert.match(result.stdout, /status=403/, "the gateway answers (no token sent)");
+    assert.match(result.stdout, /stopped/);
   });
 });
