@@ -4,7 +4,8 @@
  * fails a test.
  */
 import { seedBody } from "../fixtures/seed-requests";
-import { http, type FlowApi, type HttpResult } from "./support";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { FlowApi, http, type HttpResult } from "./support";
 
 export const DATA_LAKE = "c604ff05-7f1a-43c0-8e18-33bf874cb11c";
 export const CRM_TO_AEP = "14518937-270c-4525-bdec-c2ba7cce3860";
@@ -141,4 +142,32 @@ export async function readItem(api: FlowApi, route: string): Promise<Record<stri
   const [item] = json.items;
   if (item === undefined) throw new Error(`GET ${route}: no item`);
   return item;
+}
+
+/**
+ * One emulator and API client for the describe block it is called in; after each test every store is emptied, the
+ * faults dropped and the emulator clock put back to now.
+ */
+export function sharedDataflowEmulator(): { readonly emulator: Emulator; readonly api: FlowApi } {
+  let emulator: Emulator | undefined;
+  let api: FlowApi | undefined;
+  before(async () => {
+    emulator = await startEmulator();
+    api = await FlowApi.connect(emulator);
+  });
+  after(() => emulator?.close());
+  afterEach(() => {
+    emulator!.store.clear();
+    emulator!.dataflows.clear();
+    emulator!.clearFaults();
+    emulator!.clock.set(Date.now());
+  });
+  return {
+    get emulator(): Emulator {
+      return emulator!;
+    },
+    get api(): FlowApi {
+      return api!;
+    },
+  };
 }

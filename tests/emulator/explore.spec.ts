@@ -1,27 +1,16 @@
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator/index";
-import { SOURCES, SOURCE_OBJECT, baseConnection } from "./dataflow-support";
+import { startEmulator } from "../../emulator/index";
+import { SOURCES, SOURCE_OBJECT, baseConnection, sharedDataflowEmulator } from "./dataflow-support";
 import { FlowApi, flowCode } from "./support";
 
 describe("emulated GET /connections/{id}/explore", () => {
-  let emulator: Emulator;
-  let api: FlowApi;
+  const suite = sharedDataflowEmulator();
 
-  before(async () => {
-    emulator = await startEmulator();
-    api = await FlowApi.connect(emulator);
-  });
-  after(() => emulator.close());
-  afterEach(() => {
-    emulator.store.clear();
-    emulator.dataflows.clear();
-  });
-
-  const explore = (id: string, query: string): ReturnType<FlowApi["call"]> => api.call("GET", `/connections/${id}/explore?${query}`);
+  const explore = (id: string, query: string): ReturnType<FlowApi["call"]> => suite.api.call("GET", `/connections/${id}/explore?${query}`);
 
   for (const source of SOURCES.filter((s) => s !== "adls-gen2")) {
     it(`${source}: lists tables at root, columns of a table, and sample rows with preview=true`, async () => {
-      const id = await baseConnection(api, source);
+      const id = await baseConnection(suite.api, source);
       const root = (await explore(id, "objectType=root")).json as { type: string; path: string; canPreview: boolean }[];
       assert.ok(root.length > 0);
       assert.ok(root.every((item) => item.type === "table" && item.canPreview));
@@ -42,7 +31,7 @@ describe("emulated GET /connections/{id}/explore", () => {
   }
 
   it("adls-gen2: folders and files, a file's schema, preview, determineProperties", async () => {
-    const id = await baseConnection(api, "adls-gen2");
+    const id = await baseConnection(suite.api, "adls-gen2");
     const root = (await explore(id, "objectType=root")).json as { type: string; path: string; canPreview: boolean; canFetchSchema: boolean }[];
     assert.deepEqual(root, [{ type: "folder", name: "acme-customers", path: "/acme-customers/", canPreview: false, canFetchSchema: false }]);
     const folder = (await explore(id, "objectType=folder&object=/acme-customers/")).json as { type: string; path: string }[];
@@ -65,8 +54,8 @@ describe("emulated GET /connections/{id}/explore", () => {
   });
 
   it("refuses what the catalogue does not hold and parameters that do not fit", async () => {
-    const sql = await baseConnection(api, "sql-server");
-    const adls = await baseConnection(api, "adls-gen2");
+    const sql = await baseConnection(suite.api, "sql-server");
+    const adls = await baseConnection(suite.api, "adls-gen2");
     const status = async (id: string, query: string): Promise<[number, string | undefined]> => {
       const result = await explore(id, query);
       return [result.status, flowCode(result.json)];
@@ -83,8 +72,8 @@ describe("emulated GET /connections/{id}/explore", () => {
   });
 
   it("serves a catalogue a test sets for one connection", async () => {
-    const id = await baseConnection(api, "sql-server");
-    emulator.dataflows.setExploreCatalogue(id, {
+    const id = await baseConnection(suite.api, "sql-server");
+    suite.emulator.dataflows.setExploreCatalogue(id, {
       kind: "tables",
       tables: [{ kind: "table", name: "t", path: "s.t", columns: [{ name: "c", type: "string", xdm: { type: "string" } }], rows: [{ c: "v" }] }],
     });

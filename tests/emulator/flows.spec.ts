@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator/index";
+import { startEmulator } from "../../emulator/index";
 import {
   CLOUD_STORAGE_TO_AEP,
   CONVERSION,
@@ -16,33 +16,21 @@ import {
   readItem,
   targetConnection,
   type Chain,
+  sharedDataflowEmulator,
 } from "./dataflow-support";
 import { FlowApi, UUID_V4, detailedMessage, flowCode } from "./support";
 
 describe("emulated /flows and /flowSpecs", () => {
-  let emulator: Emulator;
-  let api: FlowApi;
-
-  before(async () => {
-    emulator = await startEmulator();
-    api = await FlowApi.connect(emulator);
-  });
-  after(() => emulator.close());
-  afterEach(() => {
-    emulator.store.clear();
-    emulator.dataflows.clear();
-    emulator.clearFaults();
-    emulator.clock.set(Date.now());
-  });
+  const suite = sharedDataflowEmulator();
 
   async function refused(body: unknown, query = ""): Promise<{ status: number; code: string | undefined; message: string }> {
-    const result = await api.call("POST", `/flows${query}`, { body });
+    const result = await suite.api.call("POST", `/flows${query}`, { body });
     return { status: result.status, code: flowCode(result.json), message: detailedMessage(result.json) };
   }
 
   describe("flow specs", () => {
     it("lists CRMToAEP and CloudStorageToAEP with the five source specs, by name and by id", async () => {
-      const all = (await api.call("GET", "/flowSpecs")).json as { items: { id: string; name: string; sourceConnectionSpecIds: string[]; targetConnectionSpecIds: string[] }[] };
+      const all = (await suite.api.call("GET", "/flowSpecs")).json as { items: { id: string; name: string; sourceConnectionSpecIds: string[]; targetConnectionSpecIds: string[] }[] };
       assert.deepEqual(all.items.map((s) => [s.name, s.id]), [
         ["CRMToAEP", CRM_TO_AEP],
         ["CloudStorageToAEP", CLOUD_STORAGE_TO_AEP],
@@ -51,13 +39,13 @@ describe("emulated /flows and /flowSpecs", () => {
       for (const source of ["synapse", "sql-server", "table-storage", "databricks"] as const) assert.ok(crm?.sourceConnectionSpecIds.includes(SPEC_IDS[source]), source);
       assert.deepEqual(all.items[1]?.sourceConnectionSpecIds, [SPEC_IDS["adls-gen2"]]);
       assert.deepEqual(crm?.targetConnectionSpecIds, [DATA_LAKE]);
-      const byName = (await api.call("GET", `/flowSpecs?property=name==%22CloudStorageToAEP%22`)).json as { items: { id: string; transformationSpec: { name: string }[]; scheduleSpec: unknown }[] };
+      const byName = (await suite.api.call("GET", `/flowSpecs?property=name==%22CloudStorageToAEP%22`)).json as { items: { id: string; transformationSpec: { name: string }[]; scheduleSpec: unknown }[] };
       assert.deepEqual(byName.items.map((s) => s.id), [CLOUD_STORAGE_TO_AEP]);
       assert.deepEqual(byName.items[0]?.transformationSpec.map((t) => t.name), ["Mapping"]);
-      const bySource = (await api.call("GET", `/flowSpecs?property=sourceConnectionSpecIds==${SPEC_IDS.databricks}`)).json as { items: { name: string }[] };
+      const bySource = (await suite.api.call("GET", `/flowSpecs?property=sourceConnectionSpecIds==${SPEC_IDS.databricks}`)).json as { items: { name: string }[] };
       assert.deepEqual(bySource.items.map((s) => s.name), ["CRMToAEP"]);
-      assert.equal(((await api.call("GET", `/flowSpecs/${CRM_TO_AEP}`)).json as { items: unknown[] }).items.length, 1);
-      assert.equal(flowCode((await api.call("GET", "/flowSpecs/nope")).json), "FLOW-1101-404");
+      assert.equal(((await suite.api.call("GET", `/flowSpecs/${CRM_TO_AEP}`)).json as { items: unknown[] }).items.length, 1);
+      assert.equal(flowCode((await suite.api.call("GET", "/flowSpecs/nope")).json), "FLOW-1101-404");
     });
 
     it("names the transformations key as TPL does under the transformationSpecs reading", async () => {
@@ -74,13 +62,13 @@ describe("emulated /flows and /flowSpecs", () => {
   describe("create and read", () => {
     for (const source of SOURCES) {
       it(`${source}: creates a flow (201, Location, {id, etag}) that reads back with every documented field`, async () => {
-        const c = await chain(api, source);
-        const created = await api.call("POST", "/flows", { body: flowBody(c, source) });
+        const c = await chain(suite.api, source);
+        const created = await suite.api.call("POST", "/flows", { body: flowBody(c, source) });
         assert.equal(created.status, 201, created.text);
         const { id, etag } = created.json as { id: string; etag: string };
         assert.match(id, UUID_V4);
         assert.equal(created.headers["location"], `/data/foundation/flowservice/flows/${id}`);
-        const item = await readItem(api, `/flows/${id}`);
+        const item = await readItem(suite.api, `/flows/${id}`);
         assert.equal(item["etag"], etag);
         assert.equal(item["state"], "enabled");
         assert.deepEqual(item["flowSpec"], { id: source === "adls-gen2" ? CLOUD_STORAGE_TO_AEP : CRM_TO_AEP, version: "1.0" });
@@ -96,7 +84,7 @@ describe("emulated /flows and /flowSpecs", () => {
     }
 
     it("refuses a flow spec that does not take the source (FLOW-1413-400) and a table flow without Copy", async () => {
-      const c = await chain(api, "sql-server");
+      const c = await chain(suite.api, "sql-server");
       assert.equal((await refused({ ...flowBody(c), flowSpec: { id: CLOUD_STORAGE_TO_AEP, version: "1.0" } })).code, "FLOW-1100-400", "Copy is not a CloudStorageToAEP transformation");
       const mappingOnly = (flowBody(c)["transformations"] as unknown[]).slice(1);
       const wrongSpec = await refused({ ...flowBody(c), flowSpec: { id: CLOUD_STORAGE_TO_AEP }, transformations: mappingOnly });
@@ -108,7 +96,7 @@ describe("emulated /flows and /flowSpecs", () => {
     });
 
     it("refuses state in the body (FLOW-1410-400), unknown mapping sets (FLOW-1419-400), versions (FLOW-1412-400), other schemas (FLOW-1425-400)", async () => {
-      const c = await chain(api);
+      const c = await chain(suite.api);
       assert.equal((await refused({ ...flowBody(c), state: "enabled" })).code, "FLOW-1410-400");
       const withMapping = (mappingId: string, mappingVersion: unknown): Record<string, unknown> => ({
         ...flowBody(c),
@@ -118,15 +106,15 @@ describe("emulated /flows and /flowSpecs", () => {
       assert.equal((await refused(withMapping(c.mapping.id, 3))).code, "FLOW-1412-400");
       assert.equal((await refused(withMapping(c.mapping.id, "0"))).status, 201, "the spec's string version is accepted too");
       const otherSchema = "https://ns.adobe.com/other/schemas/9";
-      emulator.dataflows.registerSchema({ id: otherSchema, title: "other", fields: { _id: "string" } });
-      const otherDataset = await dataset(api, otherSchema);
-      const otherTarget = (await api.call("POST", "/targetConnections", { body: { name: "t", connectionSpec: { id: DATA_LAKE, version: "1.0" }, data: { schema: { id: otherSchema } }, params: { dataSetId: otherDataset } } })).json as { id: string };
+      suite.emulator.dataflows.registerSchema({ id: otherSchema, title: "other", fields: { _id: "string" } });
+      const otherDataset = await dataset(suite.api, otherSchema);
+      const otherTarget = (await suite.api.call("POST", "/targetConnections", { body: { name: "t", connectionSpec: { id: DATA_LAKE, version: "1.0" }, data: { schema: { id: otherSchema } }, params: { dataSetId: otherDataset } } })).json as { id: string };
       const mismatch = await refused({ ...flowBody(c), targetConnectionIds: [otherTarget.id] });
       assert.equal(mismatch.code, "FLOW-1425-400");
     });
 
     it("checks the schedule rules of the flow spec, accepting the docs' strings", async () => {
-      const c = await chain(api);
+      const c = await chain(suite.api);
       const schedule = async (scheduleParams: unknown): Promise<string> => {
         const r = await refused({ ...flowBody(c), scheduleParams });
         return r.status === 201 ? "ok" : `${r.code} ${r.message}`;
@@ -160,24 +148,24 @@ describe("emulated /flows and /flowSpecs", () => {
     });
 
     it("creates drafts without the required fields (?mode=draft) and publishes them once complete", async () => {
-      const c = await chain(api);
-      const created = await api.call("POST", "/flows?mode=draft", { body: { flowSpec: { id: CRM_TO_AEP, version: "1.0" } } });
+      const c = await chain(suite.api);
+      const created = await suite.api.call("POST", "/flows?mode=draft", { body: { flowSpec: { id: CRM_TO_AEP, version: "1.0" } } });
       assert.equal(created.status, 201, created.text);
       const { id, etag } = created.json as { id: string; etag: string };
-      assert.equal((await readItem(api, `/flows/${id}`))["state"], "draft");
-      assert.equal(flowCode((await api.call("POST", `/flows/${id}/action?op=publish`)).json), "FLOW-1100-400", "an incomplete draft cannot be published");
+      assert.equal((await readItem(suite.api, `/flows/${id}`))["state"], "draft");
+      assert.equal(flowCode((await suite.api.call("POST", `/flows/${id}/action?op=publish`)).json), "FLOW-1100-400", "an incomplete draft cannot be published");
       const body = flowBody(c);
       const patch = [
         { op: "add", path: "/transformations", value: body["transformations"] },
         { op: "add", path: "/scheduleParams", value: body["scheduleParams"] },
       ];
-      const patched = await api.call("PATCH", `/flows/${id}`, { body: patch, headers: { "if-match": etag } });
+      const patched = await suite.api.call("PATCH", `/flows/${id}`, { body: patch, headers: { "if-match": etag } });
       assert.equal(patched.status, 200, patched.text);
       // Connections cannot be patched in; a complete draft is made with them.
-      const full = (await api.call("POST", "/flows?mode=draft", { body })).json as { id: string };
-      const published = await api.call("POST", `/flows/${full.id}/action?op=publish`, { omit: ["content-type"] });
+      const full = (await suite.api.call("POST", "/flows?mode=draft", { body })).json as { id: string };
+      const published = await suite.api.call("POST", `/flows/${full.id}/action?op=publish`, { omit: ["content-type"] });
       assert.equal(published.status, 200, published.text);
-      assert.equal((await readItem(api, `/flows/${full.id}`))["state"], "enabled");
+      assert.equal((await readItem(suite.api, `/flows/${full.id}`))["state"], "enabled");
     });
 
     it("echoes the schedule as strings under the scheduleEcho=strings reading", async () => {
@@ -198,12 +186,12 @@ describe("emulated /flows and /flowSpecs", () => {
     let etag: string;
 
     beforeEach(async () => {
-      c = await chain(api);
-      ({ id: flowId, etag } = await flow(api, c));
+      c = await chain(suite.api);
+      ({ id: flowId, etag } = await flow(suite.api, c));
     });
 
     const patch = (ops: unknown, ifMatch?: string): ReturnType<FlowApi["call"]> =>
-      api.call("PATCH", `/flows/${flowId}`, { body: ops, headers: ifMatch === undefined ? {} : { "if-match": ifMatch } });
+      suite.api.call("PATCH", `/flows/${flowId}`, { body: ops, headers: ifMatch === undefined ? {} : { "if-match": ifMatch } });
 
     it("PATCH changes name, schedule and mapping in place with If-Match; missing → FLOW-1403-400, stale → FLOW-1404-412", async () => {
       assert.equal(flowCode((await patch([{ op: "replace", path: "/name", value: "x" }])).json), "FLOW-1403-400");
@@ -211,7 +199,7 @@ describe("emulated /flows and /flowSpecs", () => {
       assert.equal(stale.status, 412);
       assert.equal(flowCode(stale.json), "FLOW-1404-412");
 
-      const v1 = (await platform(api, "PUT", `${CONVERSION}/mappingSets/${c.mapping.id}`, mappingBody())).json as { version: number };
+      const v1 = (await platform(suite.api, "PUT", `${CONVERSION}/mappingSets/${c.mapping.id}`, mappingBody())).json as { version: number };
       const ok = await patch(
         [
           { op: "replace", path: "/name", value: "Renamed" },
@@ -221,7 +209,7 @@ describe("emulated /flows and /flowSpecs", () => {
         etag,
       );
       assert.equal(ok.status, 200, ok.text);
-      const item = await readItem(api, `/flows/${flowId}`);
+      const item = await readItem(suite.api, `/flows/${flowId}`);
       assert.equal(item["name"], "Renamed");
       assert.equal((item["scheduleParams"] as { frequency: string }).frequency, "day");
       assert.equal(((item["transformations"] as { params: { mappingVersion: number } }[])[1])?.params.mappingVersion, 1);
@@ -232,7 +220,7 @@ describe("emulated /flows and /flowSpecs", () => {
     });
 
     it("PATCH refuses the flow spec and connections, unknown paths, bad ops, a clobbered Copy and a bad mapping version", async () => {
-      const code = async (ops: unknown): Promise<string | undefined> => flowCode((await patch(ops, String((await readItem(api, `/flows/${flowId}`))["etag"]))).json);
+      const code = async (ops: unknown): Promise<string | undefined> => flowCode((await patch(ops, String((await readItem(suite.api, `/flows/${flowId}`))["etag"]))).json);
       assert.equal(await code([{ op: "replace", path: "/sourceConnectionIds/0", value: c.source }]), "FLOW-1455-400");
       assert.equal(await code([{ op: "replace", path: "/flowSpec/id", value: CLOUD_STORAGE_TO_AEP }]), "FLOW-1455-400");
       assert.equal(await code([{ op: "replace", path: "/state", value: "disabled" }]), "FLOW-1455-400");
@@ -247,48 +235,48 @@ describe("emulated /flows and /flowSpecs", () => {
 
     it("PATCH refuses a new start time once the start has passed", async () => {
       const move = (startTime: number): Promise<string | undefined> =>
-        readItem(api, `/flows/${flowId}`).then(async (item) => flowCode((await patch([{ op: "replace", path: "/scheduleParams/startTime", value: startTime }], String(item["etag"]))).json));
+        readItem(suite.api, `/flows/${flowId}`).then(async (item) => flowCode((await patch([{ op: "replace", path: "/scheduleParams/startTime", value: startTime }], String(item["etag"]))).json));
       assert.equal(await move(1_900_000_100), undefined, "before the start it can move");
-      emulator.clock.set(1_900_000_200_000);
+      suite.emulator.clock.set(1_900_000_200_000);
       assert.equal(await move(1_900_000_300), "FLOW-1455-400");
     });
 
     it("PATCH and actions are refused in the transitional states (FLOW-1420/1421/1457-400)", async () => {
       const codeIn = async (state: "disabling" | "updating" | "delete-finalizing"): Promise<[string | undefined, string | undefined]> => {
-        const current = emulator.dataflows.modifyFlow(flowId, { state });
+        const current = suite.emulator.dataflows.modifyFlow(flowId, { state });
         const patched = flowCode((await patch([{ op: "replace", path: "/name", value: "x" }], current.etag)).json);
-        const action = flowCode((await api.call("POST", `/flows/${flowId}/action?op=enable`)).json);
+        const action = flowCode((await suite.api.call("POST", `/flows/${flowId}/action?op=enable`)).json);
         return [patched, action];
       };
       assert.deepEqual(await codeIn("disabling"), ["FLOW-1420-400", "FLOW-1422-400"]);
       assert.deepEqual(await codeIn("updating"), ["FLOW-1421-400", "FLOW-1421-400"]);
       assert.deepEqual(await codeIn("delete-finalizing"), ["FLOW-1457-400", "FLOW-1457-400"]);
-      assert.equal(flowCode((await api.call("DELETE", `/flows/${flowId}`)).json), "FLOW-1458-400");
+      assert.equal(flowCode((await suite.api.call("DELETE", `/flows/${flowId}`)).json), "FLOW-1458-400");
     });
 
     it("disables and enables through the action endpoint, in either case, with or without subOp and If-Match", async () => {
       const action = (query: string, headers: Record<string, string> = {}): ReturnType<FlowApi["call"]> =>
-        api.call("POST", `/flows/${flowId}/action?${query}`, { omit: ["content-type"], headers });
+        suite.api.call("POST", `/flows/${flowId}/action?${query}`, { omit: ["content-type"], headers });
       const disabled = await action("op=disable");
       assert.equal(disabled.status, 200, disabled.text);
       const { etag: afterDisable } = disabled.json as { etag: string };
-      assert.equal((await readItem(api, `/flows/${flowId}`))["state"], "disabled");
+      assert.equal((await readItem(suite.api, `/flows/${flowId}`))["state"], "disabled");
       assert.equal(flowCode((await action("op=disable")).json), "FLOW-1422-400");
       assert.equal(flowCode((await action("op=ENABLE&subOp=SHRINK")).json), "FLOW-1436-400");
       assert.equal((await action("op=ENABLE&subOp=APPLY", { "if-match": '"00000000-0000-0200-0000-000000000000"' })).status, 412);
       assert.equal((await action("op=ENABLE&subOp=APPLY", { "if-match": afterDisable })).status, 200);
-      assert.equal((await readItem(api, `/flows/${flowId}`))["state"], "enabled");
+      assert.equal((await readItem(suite.api, `/flows/${flowId}`))["state"], "enabled");
       assert.equal(flowCode((await action("op=finalize")).json), "FLOW-1422-400");
       assert.equal(flowCode((await action("")).json), "FLOW-2119-400");
     });
 
     it("deletes with 204, then FLOW-1439-404; FLOW-1439-400 under the flowNotFoundStatus=400 reading", async () => {
-      assert.equal((await api.call("DELETE", `/flows/${flowId}`)).status, 204);
-      const gone = await api.call("GET", `/flows/${flowId}`);
+      assert.equal((await suite.api.call("DELETE", `/flows/${flowId}`)).status, 204);
+      const gone = await suite.api.call("GET", `/flows/${flowId}`);
       assert.equal(gone.status, 404);
       assert.equal(flowCode(gone.json), "FLOW-1439-404");
       assert.match(detailedMessage(gone.json), /The requested flows resource .* is not found/);
-      assert.equal((await api.call("DELETE", `/flows/${flowId}`)).status, 404);
+      assert.equal((await suite.api.call("DELETE", `/flows/${flowId}`)).status, 404);
       const other = await startEmulator({ readings: { flowNotFoundStatus: 400 } });
       try {
         assert.equal(flowCode((await (await FlowApi.connect(other)).call("GET", `/flows/${flowId}`)).json), "FLOW-1439-400");
@@ -298,36 +286,36 @@ describe("emulated /flows and /flowSpecs", () => {
     });
 
     it("lists with the documented filters and keeps flows in their sandbox", async () => {
-      const second = await flow(api, { ...c, target: await targetConnection(api, c.dataSetId) });
-      const byTarget = (await api.call("GET", `/flows?property=targetConnectionIds==${c.target}`)).json as { items: { id: string }[] };
+      const second = await flow(suite.api, { ...c, target: await targetConnection(suite.api, c.dataSetId) });
+      const byTarget = (await suite.api.call("GET", `/flows?property=targetConnectionIds==${c.target}`)).json as { items: { id: string }[] };
       assert.deepEqual(byTarget.items.map((f) => f.id), [flowId]);
-      const bySource = (await api.call("GET", `/flows?property=sourceConnectionIds[]==${c.source}&orderby=-createdAt`)).json as { items: { id: string }[] };
+      const bySource = (await suite.api.call("GET", `/flows?property=sourceConnectionIds[]==${c.source}&orderby=-createdAt`)).json as { items: { id: string }[] };
       assert.deepEqual(bySource.items.map((f) => f.id), [second.id, flowId]);
-      const paged = (await api.call("GET", "/flows?limit=1")).json as { items: unknown[]; _links: { next: { href: string } } };
+      const paged = (await suite.api.call("GET", "/flows?limit=1")).json as { items: unknown[]; _links: { next: { href: string } } };
       assert.equal(paged.items.length, 1);
       assert.match(paged._links.next.href, /^\/flows\?continuationToken=/);
-      assert.equal(((await api.call("GET", `/flows?property=flowSpec.id==${CRM_TO_AEP}&count=true`)).json as { count: number }).count, 2);
-      assert.equal((await api.inSandbox("dev").call("GET", `/flows/${flowId}`)).status, 404);
+      assert.equal(((await suite.api.call("GET", `/flows?property=flowSpec.id==${CRM_TO_AEP}&count=true`)).json as { count: number }).count, 2);
+      assert.equal((await suite.api.inSandbox("dev").call("GET", `/flows/${flowId}`)).status, 404);
     });
 
     it("meets the stale-etag, commit-then-fail and permission-denied faults on its routes", async () => {
-      emulator.inject({ kind: "stale-etag", route: `/flows/${flowId}` });
+      suite.emulator.inject({ kind: "stale-etag", route: `/flows/${flowId}` });
       assert.equal((await patch([{ op: "replace", path: "/name", value: "x" }], etag)).status, 412);
-      emulator.inject({ kind: "commit-then-fail", route: "/flows", status: 500 });
-      const lost = await api.call("POST", "/flows", { body: flowBody(c) });
+      suite.emulator.inject({ kind: "commit-then-fail", route: "/flows", status: 500 });
+      const lost = await suite.api.call("POST", "/flows", { body: flowBody(c) });
       assert.equal(lost.status, 500);
-      assert.equal(emulator.dataflows.flows().length, 2, "the write was applied");
-      emulator.inject({ kind: "permission-denied", route: /^\/flows\/[^/]+$/ });
-      const denied = await api.call("DELETE", `/flows/${flowId}`);
+      assert.equal(suite.emulator.dataflows.flows().length, 2, "the write was applied");
+      suite.emulator.inject({ kind: "permission-denied", route: /^\/flows\/[^/]+$/ });
+      const denied = await suite.api.call("DELETE", `/flows/${flowId}`);
       assert.equal(denied.status, 403);
       assert.equal(flowCode(denied.json), "FLOW-2120-403");
-      emulator.inject({ kind: "dependency-failure", service: "dataprep", route: "/flows" });
-      assert.equal(flowCode((await api.call("POST", "/flows", { body: flowBody(c) })).json), "FLOW-2250-500");
-      emulator.inject({ kind: "dependency-failure", service: "catalog", route: "/targetConnections" });
-      assert.equal(flowCode((await api.call("POST", "/targetConnections", { body: { name: "t" } })).json), "FLOW-2200-500");
-      emulator.inject({ kind: "status", status: 503, route: "/conversion/mappingSets" });
-      assert.equal((await platform(api, "POST", `${CONVERSION}/mappingSets`, mappingBody())).status, 503);
-      assert.equal(emulator.dataflows.mappingSets().length, 1);
+      suite.emulator.inject({ kind: "dependency-failure", service: "dataprep", route: "/flows" });
+      assert.equal(flowCode((await suite.api.call("POST", "/flows", { body: flowBody(c) })).json), "FLOW-2250-500");
+      suite.emulator.inject({ kind: "dependency-failure", service: "catalog", route: "/targetConnections" });
+      assert.equal(flowCode((await suite.api.call("POST", "/targetConnections", { body: { name: "t" } })).json), "FLOW-2200-500");
+      suite.emulator.inject({ kind: "status", status: 503, route: "/conversion/mappingSets" });
+      assert.equal((await platform(suite.api, "POST", `${CONVERSION}/mappingSets`, mappingBody())).status, 503);
+      assert.equal(suite.emulator.dataflows.mappingSets().length, 1);
     });
   });
 });

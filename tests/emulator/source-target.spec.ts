@@ -1,31 +1,20 @@
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator/index";
-import { DATA_LAKE, SCHEMA_ID, SOURCES, SPEC_IDS, baseConnection, chain, dataset, flow, readItem, sourceBody, sourceConnection, targetBody, targetConnection } from "./dataflow-support";
+import { startEmulator } from "../../emulator/index";
+import { DATA_LAKE, SCHEMA_ID, SOURCES, SPEC_IDS, baseConnection, chain, dataset, flow, readItem, sourceBody, sourceConnection, targetBody, targetConnection, sharedDataflowEmulator } from "./dataflow-support";
 import { ETAG_SHAPE, FlowApi, UUID_V4, detailedMessage, flowCode } from "./support";
 
 describe("emulated /sourceConnections and /targetConnections", () => {
-  let emulator: Emulator;
-  let api: FlowApi;
-
-  before(async () => {
-    emulator = await startEmulator();
-    api = await FlowApi.connect(emulator);
-  });
-  after(() => emulator.close());
-  afterEach(() => {
-    emulator.store.clear();
-    emulator.dataflows.clear();
-  });
+  const suite = sharedDataflowEmulator();
 
   for (const source of SOURCES) {
     it(`${source}: creates a source connection (201 {id, etag}) that reads back with its base connection`, async () => {
-      const base = await baseConnection(api, source);
-      const created = await api.call("POST", "/sourceConnections", { body: sourceBody(source, base) });
+      const base = await baseConnection(suite.api, source);
+      const created = await suite.api.call("POST", "/sourceConnections", { body: sourceBody(source, base) });
       assert.equal(created.status, 201, created.text);
       const { id, etag } = created.json as { id: string; etag: string };
       assert.match(id, UUID_V4);
       assert.match(etag, ETAG_SHAPE);
-      const item = await readItem(api, `/sourceConnections/${id}`);
+      const item = await readItem(suite.api, `/sourceConnections/${id}`);
       assert.equal(item["baseConnectionId"], base);
       assert.equal(item["state"], "enabled");
       assert.equal(item["etag"], etag);
@@ -36,10 +25,10 @@ describe("emulated /sourceConnections and /targetConnections", () => {
   }
 
   it("refuses source connections that do not fit their source, naming every problem", async () => {
-    const sql = await baseConnection(api, "sql-server");
-    const adls = await baseConnection(api, "adls-gen2");
+    const sql = await baseConnection(suite.api, "sql-server");
+    const adls = await baseConnection(suite.api, "adls-gen2");
     const refused = async (body: unknown): Promise<{ code: string | undefined; message: string }> => {
-      const result = await api.call("POST", "/sourceConnections", { body });
+      const result = await suite.api.call("POST", "/sourceConnections", { body });
       assert.equal(result.status, 400, result.text);
       return { code: flowCode(result.json), message: detailedMessage(result.json) };
     };
@@ -54,69 +43,69 @@ describe("emulated /sourceConnections and /targetConnections", () => {
     assert.match((await refused({ ...files, data: { format: "parquet", properties: { columnDelimiter: ";" } } })).message, /delimited format only/);
     assert.match((await refused({ ...files, params: { path: "/a/CON/b.csv", type: "file" } })).message, /reserved name/);
     assert.match((await refused({ ...files, params: { path: "/a/b?.csv", type: "blob" } })).message, /must not contain.*params\.type/);
-    assert.equal(emulator.dataflows.sourceConnections().length, 0);
+    assert.equal(suite.emulator.dataflows.sourceConnections().length, 0);
   });
 
   it("accepts ADLS Gen2 folders, patterns, recursion and the legacy delimiter location", async () => {
-    const adls = await baseConnection(api, "adls-gen2");
+    const adls = await baseConnection(suite.api, "adls-gen2");
     const body = { ...sourceBody("adls-gen2", adls), data: { format: "delimited", columnDelimiter: "|" }, params: { path: "/acme-customers/*.csv", type: "file", recursive: true } };
-    assert.equal((await api.call("POST", "/sourceConnections", { body })).status, 201);
+    assert.equal((await suite.api.call("POST", "/sourceConnections", { body })).status, 201);
     const json = { ...sourceBody("adls-gen2", adls), data: { format: "json", properties: { compressionType: "gzip" } }, params: { path: "/acme-customers/orders", type: "folder" } };
-    assert.equal((await api.call("POST", "/sourceConnections", { body: json })).status, 201);
+    assert.equal((await suite.api.call("POST", "/sourceConnections", { body: json })).status, 201);
   });
 
   it("PATCH needs If-Match (FLOW-1403-400), a current etag (FLOW-1404-412), and keeps the spec and base connection", async () => {
-    const id = await sourceConnection(api, "sql-server");
-    const item = await readItem(api, `/sourceConnections/${id}`);
+    const id = await sourceConnection(suite.api, "sql-server");
+    const item = await readItem(suite.api, `/sourceConnections/${id}`);
     const ops = [{ op: "replace", path: "/name", value: "Renamed" }];
-    assert.equal(flowCode((await api.call("PATCH", `/sourceConnections/${id}`, { body: ops })).json), "FLOW-1403-400");
-    const stale = await api.call("PATCH", `/sourceConnections/${id}`, { body: ops, headers: { "if-match": '"00000000-0000-0200-0000-000000000000"' } });
+    assert.equal(flowCode((await suite.api.call("PATCH", `/sourceConnections/${id}`, { body: ops })).json), "FLOW-1403-400");
+    const stale = await suite.api.call("PATCH", `/sourceConnections/${id}`, { body: ops, headers: { "if-match": '"00000000-0000-0200-0000-000000000000"' } });
     assert.equal(stale.status, 412);
     assert.equal(flowCode(stale.json), "FLOW-1404-412");
-    const ok = await api.call("PATCH", `/sourceConnections/${id}`, { body: ops, headers: { "if-match": String(item["etag"]) } });
+    const ok = await suite.api.call("PATCH", `/sourceConnections/${id}`, { body: ops, headers: { "if-match": String(item["etag"]) } });
     assert.equal(ok.status, 200, ok.text);
-    const patched = await readItem(api, `/sourceConnections/${id}`);
+    const patched = await readItem(suite.api, `/sourceConnections/${id}`);
     assert.equal(patched["name"], "Renamed");
     assert.notEqual(patched["etag"], item["etag"]);
     const etag = String(patched["etag"]);
-    assert.equal(flowCode((await api.call("PATCH", `/sourceConnections/${id}`, { body: [{ op: "replace", path: "/connectionSpec/id", value: "x" }], headers: { "if-match": etag } })).json), "FLOW-1414-400");
-    assert.equal(flowCode((await api.call("PATCH", `/sourceConnections/${id}`, { body: [{ op: "replace", path: "/baseConnectionId", value: "x" }], headers: { "if-match": etag } })).json), "FLOW-1455-400");
-    assert.equal(flowCode((await api.call("PATCH", `/sourceConnections/${id}`, { body: [{ op: "remove", path: "/params/tableName" }], headers: { "if-match": etag } })).json), "FLOW-1100-400");
-    assert.equal(flowCode((await api.call("PATCH", `/sourceConnections/${id}`, { body: [{ op: "move", path: "/name", from: "/x" }], headers: { "if-match": etag } })).json), "FLOW-1434-400");
+    assert.equal(flowCode((await suite.api.call("PATCH", `/sourceConnections/${id}`, { body: [{ op: "replace", path: "/connectionSpec/id", value: "x" }], headers: { "if-match": etag } })).json), "FLOW-1414-400");
+    assert.equal(flowCode((await suite.api.call("PATCH", `/sourceConnections/${id}`, { body: [{ op: "replace", path: "/baseConnectionId", value: "x" }], headers: { "if-match": etag } })).json), "FLOW-1455-400");
+    assert.equal(flowCode((await suite.api.call("PATCH", `/sourceConnections/${id}`, { body: [{ op: "remove", path: "/params/tableName" }], headers: { "if-match": etag } })).json), "FLOW-1100-400");
+    assert.equal(flowCode((await suite.api.call("PATCH", `/sourceConnections/${id}`, { body: [{ op: "move", path: "/name", from: "/x" }], headers: { "if-match": etag } })).json), "FLOW-1434-400");
   });
 
   it("creates drafts with ?mode=draft and publishes them once (FLOW-1422-400 afterwards)", async () => {
-    const base = await baseConnection(api, "sql-server");
-    const created = await api.call("POST", "/sourceConnections?mode=draft", { body: sourceBody("sql-server", base) });
+    const base = await baseConnection(suite.api, "sql-server");
+    const created = await suite.api.call("POST", "/sourceConnections?mode=draft", { body: sourceBody("sql-server", base) });
     const { id } = created.json as { id: string };
-    assert.equal((await readItem(api, `/sourceConnections/${id}`))["state"], "draft");
-    const published = await api.call("POST", `/sourceConnections/${id}/action?op=PUBLISH`, { omit: ["content-type"] });
+    assert.equal((await readItem(suite.api, `/sourceConnections/${id}`))["state"], "draft");
+    const published = await suite.api.call("POST", `/sourceConnections/${id}/action?op=PUBLISH`, { omit: ["content-type"] });
     assert.equal(published.status, 200, published.text);
-    assert.equal((await readItem(api, `/sourceConnections/${id}`))["state"], "enabled");
-    assert.equal(flowCode((await api.call("POST", `/sourceConnections/${id}/action?op=publish`)).json), "FLOW-1422-400");
+    assert.equal((await readItem(suite.api, `/sourceConnections/${id}`))["state"], "enabled");
+    assert.equal(flowCode((await suite.api.call("POST", `/sourceConnections/${id}/action?op=publish`)).json), "FLOW-1422-400");
   });
 
   it("lists with filters on baseConnectionId and params.tableName", async () => {
-    const base = await baseConnection(api, "sql-server");
-    await sourceConnection(api, "sql-server", base);
-    await sourceConnection(api, "synapse");
-    const list = (await api.call("GET", `/sourceConnections?property=baseConnectionId==${base}`)).json as { items: { baseConnectionId: string }[] };
+    const base = await baseConnection(suite.api, "sql-server");
+    await sourceConnection(suite.api, "sql-server", base);
+    await sourceConnection(suite.api, "synapse");
+    const list = (await suite.api.call("GET", `/sourceConnections?property=baseConnectionId==${base}`)).json as { items: { baseConnectionId: string }[] };
     assert.deepEqual(list.items.map((i) => i.baseConnectionId), [base]);
-    const byTable = (await api.call("GET", `/sourceConnections?property=params.tableName==sales.orders`)).json as { items: unknown[] };
+    const byTable = (await suite.api.call("GET", `/sourceConnections?property=params.tableName==sales.orders`)).json as { items: unknown[] };
     assert.equal(byTable.items.length, 1);
-    assert.equal(((await api.call("GET", "/sourceConnections?count=true")).json as { count: number }).count, 2);
+    assert.equal(((await suite.api.call("GET", "/sourceConnections?count=true")).json as { count: number }).count, 2);
   });
 
   it("creates a Data Lake target connection for a dataset, and refuses a wrong spec, a missing or foreign dataset", async () => {
-    const dataSetId = await dataset(api);
-    const id = await targetConnection(api, dataSetId);
-    const item = await readItem(api, `/targetConnections/${id}`);
+    const dataSetId = await dataset(suite.api);
+    const id = await targetConnection(suite.api, dataSetId);
+    const item = await readItem(suite.api, `/targetConnections/${id}`);
     assert.deepEqual(item["connectionSpec"], { id: DATA_LAKE, version: "1.0" });
     assert.deepEqual(item["params"], { dataSetId });
     assert.equal((item["data"] as { schema: { id: string } }).schema.id, SCHEMA_ID);
 
     const refused = async (body: unknown): Promise<string> => {
-      const result = await api.call("POST", "/targetConnections", { body });
+      const result = await suite.api.call("POST", "/targetConnections", { body });
       assert.equal(result.status, 400, result.text);
       return `${flowCode(result.json)} ${detailedMessage(result.json)}`;
     };
@@ -124,7 +113,7 @@ describe("emulated /sourceConnections and /targetConnections", () => {
     assert.match(await refused(targetBody("0123456789abcdef01234567")), /FLOW-1100-400 .*dataset ID/);
     assert.match(await refused({ ...targetBody(dataSetId), params: {} }), /params\.dataSetId/);
     assert.match(await refused(targetBody(dataSetId, "https://ns.adobe.com/other/schemas/1")), /is for the schema/);
-    const inDev = api.inSandbox("dev");
+    const inDev = suite.api.inSandbox("dev");
     assert.match(
       flowCode((await inDev.call("POST", "/targetConnections", { body: targetBody(dataSetId) })).json) ?? "",
       /FLOW-1100-400/,
@@ -133,22 +122,22 @@ describe("emulated /sourceConnections and /targetConnections", () => {
   });
 
   it("deletes (204, then 404), but refuses while a flow uses the connection (FLOW-1447-400), like base connections (FLOW-1418-400)", async () => {
-    const c = await chain(api);
-    const { id: flowId } = await flow(api, c);
+    const c = await chain(suite.api);
+    const { id: flowId } = await flow(suite.api, c);
     for (const [route, code] of [
       [`/sourceConnections/${c.source}`, "FLOW-1447-400"],
       [`/targetConnections/${c.target}`, "FLOW-1447-400"],
       [`/connections/${c.base}`, "FLOW-1418-400"],
     ] as const) {
-      const refused = await api.call("DELETE", route);
+      const refused = await suite.api.call("DELETE", route);
       assert.equal(refused.status, 400, route);
       assert.equal(flowCode(refused.json), code);
     }
-    assert.match(detailedMessage((await api.call("DELETE", `/sourceConnections/${c.source}`)).json), new RegExp(flowId));
-    assert.equal((await api.call("DELETE", `/flows/${flowId}`)).status, 204);
+    assert.match(detailedMessage((await suite.api.call("DELETE", `/sourceConnections/${c.source}`)).json), new RegExp(flowId));
+    assert.equal((await suite.api.call("DELETE", `/flows/${flowId}`)).status, 204);
     for (const route of [`/sourceConnections/${c.source}`, `/targetConnections/${c.target}`, `/connections/${c.base}`]) {
-      assert.equal((await api.call("DELETE", route)).status, 204, route);
-      assert.equal((await api.call("GET", route)).status, 404, route);
+      assert.equal((await suite.api.call("DELETE", route)).status, 204, route);
+      assert.equal((await suite.api.call("GET", route)).status, 404, route);
     }
   });
 
