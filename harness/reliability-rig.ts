@@ -44,17 +44,30 @@ export function transportEnv(settings: TransportSettings): Record<string, string
   return env;
 }
 
+/**
+ * A provider host for `rig`'s emulator and provider, configured as the engine does; the caller stops it. Also what
+ * a new `pulumi up` is: a fresh host with nothing in memory.
+ */
+export async function startRigHost(
+  rig: Pick<ReliabilityRig, "emulator" | "provider">,
+  options: Omit<ReliabilityRigOptions, "emulator" | "hosts"> = {},
+): Promise<ProviderHost> {
+  const host = await ProviderHost.start({ provider: rig.provider, env: { ...cleanEnv(), ...transportEnv(options), ...options.env } });
+  try {
+    await host.configure(aepConfig(rig.emulator, options.config), [...SECRET_CONFIG_KEYS]);
+    return host;
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+}
+
 export async function startReliabilityRig(options: ReliabilityRigOptions = {}): Promise<ReliabilityRig> {
   const emulator = await startEmulator(options.emulator);
   const hosts: ProviderHost[] = [];
   try {
     const provider = await serializeProvider(serializedProvider("BaseConnection"));
-    const env = { ...cleanEnv(), ...transportEnv(options), ...options.env };
-    for (let i = 0; i < (options.hosts ?? 1); i++) {
-      const host = await ProviderHost.start({ provider, env });
-      hosts.push(host);
-      await host.configure(aepConfig(emulator, options.config), [...SECRET_CONFIG_KEYS]);
-    }
+    for (let i = 0; i < (options.hosts ?? 1); i++) hosts.push(await startRigHost({ emulator, provider }, options));
     return { emulator, hosts, provider };
   } catch (error) {
     await Promise.all(hosts.map((host) => host.stop()));

@@ -60,6 +60,16 @@ function scrubbed(error: unknown, secrets: readonly string[]): unknown {
   return error;
 }
 
+/**
+ * The error of a write AEP applied but that did not finish: it carries the connection id and the outputs known, so
+ * the engine records the connection. Those outputs leave the secret params out (an error's properties take another
+ * path through the engine than a result's).
+ */
+function incompleteWrite(message: string, outputs: BaseConnectionOutputs, call: CallOptions, news: Record<string, unknown>): IncompleteWriteError {
+  const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
+  return new IncompleteWriteError(redact(message, call.secrets), outputs.connectionId, plain({ ...withoutSecrets, __provider: news["__provider"] }));
+}
+
 /** Implements `pulumi.dynamic.ResourceProvider` for `BaseConnection`. One instance per host process. */
 export class BaseConnectionProvider {
   /**
@@ -218,18 +228,19 @@ export class BaseConnectionProvider {
     );
     // From here on AEP holds the connection: every failure must carry its id.
     let etag = created.etag;
+    const writtenOutputs = (at: string): BaseConnectionOutputs =>
+      toOutputs(inputs, { id: created.id, etag: at, name: inputs.name, connectionSpec: { id: source.connectionSpec.id } }, call.sandboxName);
     for (const stray of created.strays) {
       // Left by an earlier run that was killed before it heard back: no state holds it.
       try {
         await client.deleteConnection(stray, call);
       } catch (error) {
-        const outputs = toOutputs(inputs, { id: created.id, etag, name: inputs.name, connectionSpec: { id: source.connectionSpec.id } }, call.sandboxName);
-        const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
-        throw new IncompleteWriteError(
+        throw incompleteWrite(
           `Base connection ${created.id} was created; base connection ${stray}, left with this resource's marker by an earlier run that was ` +
             `interrupted, could not be deleted: ${errorText(error)}. No state holds it: delete it in AEP.`,
-          created.id,
-          plain({ ...withoutSecrets, __provider: news["__provider"] }),
+          writtenOutputs(etag),
+          call,
+          news,
         );
       }
     }
@@ -238,12 +249,11 @@ export class BaseConnectionProvider {
       try {
         etag = (await this.patch(created.id, etag, this.declaredState(inputs), call)).etag;
       } catch (error) {
-        const outputs = toOutputs(inputs, { id: created.id, etag, name: inputs.name, connectionSpec: { id: source.connectionSpec.id } }, call.sandboxName);
-        const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
-        throw new IncompleteWriteError(
+        throw incompleteWrite(
           `Base connection ${created.id}, created by an earlier run that was interrupted, was found by its marker, but bringing it to the declared state failed: ${errorText(error)}`,
-          created.id,
-          plain({ ...withoutSecrets, __provider: news["__provider"] }),
+          writtenOutputs(etag),
+          call,
+          news,
         );
       }
     }
@@ -358,10 +368,7 @@ export class BaseConnectionProvider {
   ): Promise<BaseConnectionOutputs> {
     const client = this.session.flowService();
     const outputs = toOutputs(inputs, fallback, call.sandboxName);
-    const partial = (message: string) => {
-      const { [SECRET_OUTPUT]: _secrets, ...withoutSecrets } = outputs;
-      return new IncompleteWriteError(redact(message, call.secrets), id, plain({ ...withoutSecrets, __provider: news["__provider"] }));
-    };
+    const partial = (message: string) => incompleteWrite(message, outputs, call, news);
     if (inputs.verify) {
       let result: boolean;
       try {

@@ -8,14 +8,12 @@
  *
  * Used by `npm run soak` (scripts/soak.ts, full size) and by soak.spec.ts (a small run inside `npm test`).
  */
-import { HostCallError, ProviderHost, type PropertyBag } from "../../harness/provider-host";
+import { HostCallError, type PropertyBag, type ProviderHost } from "../../harness/provider-host";
 import { allVariants, identityOf, secretValues, urnOf, type Variant } from "../../harness/rig";
-import { aepConfig, SECRET_CONFIG_KEYS } from "../../harness/aep-config";
 import { sources } from "../../provider/sources";
 import { injectRandomFaults, seededRandom } from "./soak-faults";
 import { compareWithStore, countRetries, expectedContent, type Consistency, type OperationTrace, type SoakResource } from "./soak-model";
-import { startReliabilityRig, stopReliabilityRig, transportEnv, type ReliabilityRig } from "../../harness/reliability-rig";
-import { cleanEnv } from "../../harness/rig";
+import { startReliabilityRig, startRigHost, stopReliabilityRig, type ReliabilityRig } from "../../harness/reliability-rig";
 
 export type SoakOperationKind = "create" | "adopt" | "update" | "read" | "delete";
 
@@ -173,9 +171,8 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
   let killing = options.killRate > 0;
   const extraHosts: ProviderHost[] = [];
   async function replacement(): Promise<ProviderHost> {
-    const host = await ProviderHost.start({ provider: rig.provider, env: { ...cleanEnv(), ...transportEnv(options) } });
+    const host = await startRigHost(rig, options);
     extraHosts.push(host);
-    await host.configure(aepConfig(rig.emulator), [...SECRET_CONFIG_KEYS]);
     return host;
   }
   function killLater(slot: number, host: ProviderHost, afterMs: number): void {

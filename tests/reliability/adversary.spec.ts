@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { HostCallError, ProviderHost, type PropertyBag } from "../../harness/provider-host";
 import { allVariants, inputsFor, urnOf, type Variant } from "../../harness/rig";
-import { startReliabilityRig, stopReliabilityRig, waitFor, type ReliabilityRig } from "../../harness/reliability-rig";
+import { startReliabilityRig, startRigHost, stopReliabilityRig, waitFor, type ReliabilityRig } from "../../harness/reliability-rig";
 import { startHostileProxy, type HostileProxy } from "../../harness/hostile-proxy";
 import { splitMarker } from "../../provider/flow-service/identity";
 
@@ -34,6 +34,11 @@ async function created(host: ProviderHost, variant: Variant, name: string, stack
   const checked = await host.check(urn, {}, inputsFor(variant, name, extra, stack));
   assert.deepEqual(checked.failures, []);
   return { urn, checked: checked.inputs, ...(await host.create(urn, checked.inputs)) };
+}
+
+/** Stack config that sends every IMS and Flow Service request through `proxy`. */
+function throughProxy(proxy: HostileProxy): Record<string, string> {
+  return { "aep:platformUrl": proxy.url, "aep:imsUrl": proxy.url };
 }
 
 /** Peak resident memory of a process, MiB (Linux). */
@@ -90,12 +95,8 @@ describe("adversary: a provider host killed mid-create leaves exactly one connec
   let hosts: ProviderHost[] = [];
 
   async function hostThroughProxy(env: Record<string, string> = {}): Promise<ProviderHost> {
-    const host = await ProviderHost.start({ provider: rig.provider, env: { AEP_HTTP_TIMEOUT_MS: "1000", AEP_RETRY_BASE_MS: "10", ...env } });
+    const host = await startRigHost(rig, { httpTimeoutMs: 1_000, retryBaseMs: 10, env, config: throughProxy(proxy) });
     hosts.push(host);
-    await host.configure(
-      { "aep:platformUrl": proxy.url, "aep:imsUrl": proxy.url, "aep:clientId": rig.emulator.client.clientId, "aep:clientSecret": rig.emulator.client.clientSecret, "aep:orgId": rig.emulator.client.orgId },
-      ["aep:clientSecret"],
-    );
     return host;
   }
 
@@ -159,11 +160,7 @@ describe("adversary: hostile answers", function () {
   beforeEach(async () => {
     rig = await startReliabilityRig({ hosts: 0 });
     proxy = await startHostileProxy(rig.emulator.url);
-    host = await ProviderHost.start({ provider: rig.provider, env: { AEP_HTTP_TIMEOUT_MS: "2000", AEP_RETRY_BASE_MS: "10" } });
-    await host.configure(
-      { "aep:platformUrl": proxy.url, "aep:imsUrl": proxy.url, "aep:clientId": rig.emulator.client.clientId, "aep:clientSecret": rig.emulator.client.clientSecret, "aep:orgId": rig.emulator.client.orgId },
-      ["aep:clientSecret"],
-    );
+    host = await startRigHost(rig, { httpTimeoutMs: 2_000, retryBaseMs: 10, config: throughProxy(proxy) });
   });
   afterEach(async () => {
     await host.stop();

@@ -6,13 +6,13 @@
  */
 import { strict as assert } from "node:assert";
 import { sources } from "../../provider/sources";
-import { HostCallError, ProviderHost, type PropertyBag } from "../../harness/provider-host";
-import { allVariants, cleanEnv, inputsFor, secretValues, urnOf, type Variant } from "../../harness/rig";
-import { aepConfig, SECRET_CONFIG_KEYS } from "../../harness/aep-config";
+import { HostCallError, type PropertyBag, type ProviderHost } from "../../harness/provider-host";
+import { allVariants, inputsFor, secretValues, urnOf, type Variant } from "../../harness/rig";
 import { faultCases, operations, type FaultCase, type Operation, type Outcome, type Targets } from "./fault-cases";
-import { bearerTokens, startReliabilityRig, stopReliabilityRig, storeContent, transportEnv, waitFor, type ConnectionContent, type ReliabilityRig } from "../../harness/reliability-rig";
+import { bearerTokens, startReliabilityRig, startRigHost, stopReliabilityRig, storeContent, waitFor, type ConnectionContent, type ReliabilityRig } from "../../harness/reliability-rig";
 
 const variants = allVariants();
+const TRANSPORT = { httpTimeoutMs: 1_000, retryBaseMs: 10 };
 
 /** One prepared call: the state the engine holds before it, and what AEP must hold once it is applied. */
 interface Prepared {
@@ -47,7 +47,7 @@ describe("fault matrix: provider operations × injected faults, through the dyna
   const tally = { cells: 0, ok: 0, error: 0, recorded: 0, converges: 0, notApplicable: 0 };
 
   before(async () => {
-    rig = await startReliabilityRig({ httpTimeoutMs: 1_000, retryBaseMs: 10 });
+    rig = await startReliabilityRig(TRANSPORT);
   });
   after(async () => {
     await stopReliabilityRig(rig);
@@ -75,9 +75,8 @@ describe("fault matrix: provider operations × injected faults, through the dyna
     switch (operation) {
       case "create": {
         // Each create cell is a run of its own: a fresh host (and so a fresh shared listing), its own identity.
-        const fresh = await ProviderHost.start({ provider: rig.provider, env: { ...cleanEnv(), ...transportEnv({ httpTimeoutMs: 1_000, retryBaseMs: 10 }) } });
+        const fresh = await startRigHost(rig, TRANSPORT);
         extraHosts.push(fresh);
-        await fresh.configure(aepConfig(rig.emulator), [...SECRET_CONFIG_KEYS]);
         const checked = await fresh.check(urn, {}, inputsFor(variant, name, {}, label));
         return {
           send: () => fresh.create(urn, checked.inputs),
