@@ -147,14 +147,28 @@ function run(command: string, args: string[], cwd: string): string {
 
 let tarballOnce: string | undefined;
 
-/** `npm pack` of this package (built first unless `npm test` just built it), once per mocha process. */
+let builtOnce = false;
+
+/** Builds dist/ as `npm pack` would (clean, `npm run build`) unless `npm test` just did, once per mocha process. */
+export function builtPackage(): void {
+  if (builtOnce) return;
+  if (process.env["npm_lifecycle_event"] !== "test" || !fs.existsSync(path.join(repositoryRoot, "dist", "index.js"))) {
+    run("npm", ["run", "--silent", "build"], repositoryRoot);
+  }
+  builtOnce = true;
+}
+
+/**
+ * `npm pack` of this package (built first unless `npm test` just built it), once per mocha process; the temp folder
+ * holding it is removed when the process exits.
+ */
 export function packedTarball(): string {
   if (tarballOnce !== undefined) return tarballOnce;
-  if (process.env["npm_lifecycle_event"] !== "test" || !fs.existsSync(path.join(repositoryRoot, "dist", "index.js"))) {
-    run("npx", ["tsc", "-p", "tsconfig.build.json"], repositoryRoot);
-  }
+  builtPackage();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-cli-pack-"));
-  const name = run("npm", ["pack", "--silent", "--pack-destination", dir], repositoryRoot).trim().split("\n").pop()!;
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  // --ignore-scripts: prepack would build a second time.
+  const name = run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], repositoryRoot).trim().split("\n").pop()!;
   tarballOnce = path.join(dir, name);
   return tarballOnce;
 }
