@@ -173,19 +173,46 @@ export function packedTarball(): string {
   return tarballOnce;
 }
 
-/** A temp program directory with this package installed from the tarball, as `npm install` would for a user. */
-export function makeProgram(program = PROGRAM, project = PROJECT): string {
+/** How a program is laid out and what `npm install` gets besides the tarball. */
+export interface ProgramOptions {
+  /**
+   * Given: the program's package.json has no dependencies and `npm install <packages…> <tarball>` runs, as a user
+   * types it (e.g. `["@pulumi/pulumi", "typescript"]`: npm picks the versions). Default: this checkout's SDK and
+   * TypeScript versions, pinned.
+   */
+  readonly packages?: readonly string[];
+  /** More package.json fields, e.g. `{ type: "module" }`. */
+  readonly packageJson?: Readonly<Record<string, unknown>>;
+  /** tsconfig.json (default: CommonJS, node10 resolution, as the suite's TypeScript 5 takes it). */
+  readonly tsconfig?: object;
+}
+
+/** Writes a temp program directory; returns it and the `npm install` arguments that complete it. */
+function writeProgram(program: string, project: string, options: ProgramOptions): { dir: string; install: string[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-cli-program-"));
-  const sdkVersion = (JSON.parse(fs.readFileSync(path.join(repositoryRoot, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
-  const typescript = (JSON.parse(fs.readFileSync(path.join(repositoryRoot, "node_modules/typescript/package.json"), "utf8")) as { version: string }).version;
+  const versionOf = (name: string): string => (JSON.parse(fs.readFileSync(path.join(repositoryRoot, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  const dependencies = options.packages === undefined ? { "@pulumi/pulumi": versionOf("@pulumi/pulumi"), "pulumi-aep-azure": `file:${packedTarball()}`, typescript: versionOf("typescript") } : {};
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\ndescription: real-CLI suite program\n`);
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: project, private: true, main: "index.ts", dependencies: { "@pulumi/pulumi": sdkVersion, "pulumi-aep-azure": `file:${packedTarball()}`, typescript } }, null, 2),
-  );
-  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: false, target: "ES2022", module: "commonjs", moduleResolution: "node10", esModuleInterop: true, skipLibCheck: true } }));
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: project, private: true, main: "index.ts", ...options.packageJson, dependencies }, null, 2));
+  const tsconfig = options.tsconfig ?? { compilerOptions: { strict: false, target: "ES2022", module: "commonjs", moduleResolution: "node10", esModuleInterop: true, skipLibCheck: true } };
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
   fs.writeFileSync(path.join(dir, "index.ts"), program);
-  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], dir);
+  const install = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...(options.packages === undefined ? [] : [...options.packages, packedTarball()])];
+  return { dir, install };
+}
+
+/** A temp program directory with this package installed from the tarball, as `npm install` would for a user. */
+export function makeProgram(program = PROGRAM, project = PROJECT, options: ProgramOptions = {}): string {
+  const { dir, install } = writeProgram(program, project, options);
+  run("npm", install, dir);
+  return dir;
+}
+
+/** {@link makeProgram} without blocking, so that several programs install at once. */
+export async function makeProgramAsync(program = PROGRAM, project = PROJECT, options: ProgramOptions = {}): Promise<string> {
+  const { dir, install } = writeProgram(program, project, options);
+  const result = await runAsync("npm", install, dir, { ...process.env, npm_config_audit: "false", npm_config_fund: "false" });
+  if (result.status !== 0) throw new Error(`npm ${install.join(" ")} failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
   return dir;
 }
 
@@ -204,6 +231,25 @@ export interface CliStack {
   /** `pulumi <args>` as a child process (for interrupting it). */
   spawnCli(args: string[]): ChildProcess;
   remove(): Promise<void>;
+}
+
+/**
+ * `command <args>` in `cwd` with exactly `env`, asynchronously: never spawnSync for anything that talks to the
+ * emulator, since an emulator in this process would leave the requests unanswered while the event loop is blocked.
+ */
+export async function runAsync(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout.setEncoding("utf8").on("data", (c: string) => stdout.push(c));
+  child.stderr.setEncoding("utf8").on("data", (c: string) => stderr.push(c));
+  const status = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  return { status, stdout: stdout.join(""), stderr: stderr.join("") };
+}
+
+/** `pulumi <args>` in `cwd` with exactly `env` (see {@link runAsync}). */
+export function pulumi(tools: PulumiTools, cwd: string, env: NodeJS.ProcessEnv, args: string[]): ReturnType<typeof runAsync> {
+  return runAsync(tools.pulumi, args, cwd, env);
 }
 
 /** Creates (or selects) `stackName` in `programDir`, AEP settings from `pulumi config set` (secret ones --secret). */
@@ -235,15 +281,7 @@ export async function cliStack(tools: PulumiTools, programDir: string, stackName
     programDir,
     home,
     tools,
-    cli: async (args) => {
-      const child = spawn(tools.pulumi, [...args, "--stack", stackName, "--non-interactive"], { cwd: programDir, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
-      const stdout: string[] = [];
-      const stderr: string[] = [];
-      child.stdout.setEncoding("utf8").on("data", (c: string) => stdout.push(c));
-      child.stderr.setEncoding("utf8").on("data", (c: string) => stderr.push(c));
-      const status = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-      return { status, stdout: stdout.join(""), stderr: stderr.join("") };
-    },
+    cli: (args) => pulumi(tools, programDir, fullEnv, [...args, "--stack", stackName, "--non-interactive"]),
     spawnCli: (args) => spawn(tools.pulumi, [...args, "--stack", stackName, "--non-interactive"], { cwd: programDir, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] }),
     remove: async () => {
       await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
