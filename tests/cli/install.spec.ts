@@ -92,7 +92,7 @@ describe("real Pulumi CLI: the packed package in fresh programs", function () {
     dirs.push(home);
     fs.mkdirSync(path.join(home, "state"));
 
-    // The README's sequence, with --yes for a non-interactive run and a passphrase for the local backend's secrets.
+    // The README's sequence, with --yes (and no second preview) for a non-interactive run and a passphrase for the local backend's secrets.
     // `pulumi login --local` is file://~, which the CLI resolves to the OS user's home directory whatever $HOME says,
     // so the script logs in to a file:// backend in the temp home instead, to leave no state behind.
     const list = `node -e 'const { FlowServiceClient, resolveSettings } = require("pulumi-aep-azure");
@@ -106,7 +106,9 @@ describe("real Pulumi CLI: the packed package in fresh programs", function () {
       `cd ${JSON.stringify(programDir)}`,
       `pulumi login ${JSON.stringify(`file://${path.join(home, "state")}`)} && pulumi stack init dev`,
       `pulumi config set --secret spSecret ${JSON.stringify(SECRETS.spSecret)}`,
-      "pulumi up --yes",
+      // From here each command is echoed with the script's elapsed seconds, so a failure shows which step it was.
+      "PS4='+ [${SECONDS}s] ' && set -x",
+      "pulumi up --yes --skip-preview",
       'echo "OUTPUT $(pulumi stack output connectionId)"',
       list,
       'pulumi destroy --yes && kill "$AEP_EMULATOR_PID"',
