@@ -58,7 +58,7 @@ describe("real Pulumi CLI: the packed package in fresh programs", function () {
   const dirs: string[] = [];
 
   /** The three programs, installed at once (npm waits on the network and the disk more than on the CPU). */
-  let programs: Promise<{ cjs: string; esm: string; lowest: string }>;
+  let programs: Promise<{ cjs: string; esm: string; lowest: string }> | undefined;
 
   before(function () {
     const found = cliTools();
@@ -80,12 +80,18 @@ describe("real Pulumi CLI: the packed package in fresh programs", function () {
     programs.catch(() => undefined); // reported by the test that awaits it
   });
 
-  after(() => {
+  async function program(kind: "cjs" | "esm" | "lowest"): Promise<string> {
+    assert.ok(programs !== undefined, "before() started the installs");
+    return (await programs)[kind];
+  }
+
+  after(async () => {
+    await programs?.catch(() => undefined);
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("CommonJS TypeScript program, newest SDK, the README's offline sequence: emulator --detach, login --local, stack init, up, destroy", async () => {
-    const programDir = (await programs).cjs;
+  it("CommonJS TypeScript program, newest SDK, the README's offline sequence: emulator --detach, pulumi login, stack init, up, destroy", async () => {
+    const programDir = await program("cjs");
     assertOneSdk(programDir);
     console.log(`      @pulumi/pulumi ${versionIn(programDir, "@pulumi/pulumi")}, TypeScript ${versionIn(programDir, "typescript")}`);
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "aep-install-home-"));
@@ -158,13 +164,13 @@ describe("real Pulumi CLI: the packed package in fresh programs", function () {
     }
 
     it('ESM program ("type": "module"), newest SDK, with ts-node: up and destroy', async () => {
-      const programDir = (await programs).esm;
+      const programDir = await program("esm");
       assertOneSdk(programDir);
       await upAndDestroy(programDir);
     });
 
     it("the range's lower bound, @pulumi/pulumi 3.139.0: up and destroy", async () => {
-      const programDir = (await programs).lowest;
+      const programDir = await program("lowest");
       assertOneSdk(programDir);
       assert.equal(versionIn(programDir, "@pulumi/pulumi"), "3.139.0");
       console.log(`      TypeScript ${versionIn(programDir, "typescript")} (the SDK's peer range)`);

@@ -212,7 +212,10 @@ export function makeProgram(program = PROGRAM, project = PROJECT, options: Progr
 export async function makeProgramAsync(program = PROGRAM, project = PROJECT, options: ProgramOptions = {}): Promise<string> {
   const { dir, install } = writeProgram(program, project, options);
   const result = await runAsync("npm", install, dir, { ...process.env, npm_config_audit: "false", npm_config_fund: "false" });
-  if (result.status !== 0) throw new Error(`npm ${install.join(" ")} failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`npm ${install.join(" ")} failed for a program in ${dir} (removed):\n${result.stdout}\n${result.stderr}`);
+  }
   return dir;
 }
 
