@@ -80,9 +80,10 @@ export class FlowServiceClient {
   /**
    * `POST /connections` → `{id, etag}`. Give an `identity` (identity.ts: its marker at the end of
    * `body.description`) and the create is safe against lost answers and interrupted runs: it first looks for a
-   * connection carrying the marker and takes it (`recovered`), and never creates a second one. Several matches throw
-   * an `AmbiguousCreateError` listing their ids (`candidateIds`). Without an identity nothing existing is taken for
-   * the result: a create whose outcome is unknown fails, listing the same-named connections.
+   * connection carrying the marker and takes it (`recovered`), and never creates a second one. Of several matches
+   * (interrupted attempts each committed) the oldest is taken and the others are returned as `strays` to delete.
+   * Without an identity nothing existing is taken for the result: a create whose outcome is unknown fails with an
+   * `AmbiguousCreateError` listing the same-named connections (`candidateIds`).
    */
   createConnection(body: NewConnection, options: CreateOptions = {}): Promise<CreatedConnection> {
     return createConnection(this.ctx, body, options);

@@ -3,8 +3,9 @@
  *
  * `POST /connections` never creates a duplicate and never takes another stack's connection for its own. With an
  * identity (identity.ts), a create looks for the connections that carry the identity's marker: one is returned as
- * recovered (an earlier run was killed after AEP committed, or this call's answer was lost), several stop with an
- * error listing them, none lets the POST go. A POST is sent again only when the server certainly did not apply it
+ * recovered (an earlier run was killed after AEP committed, or this call's answer was lost); of several (two
+ * interrupted attempts, each killed after AEP committed), the oldest is returned and the others as `strays`, since
+ * the marker proves every one of them a result of this resource's create; none lets the POST go. A POST is sent again only when the server certainly did not apply it
  * or when no connection carries the marker after a transient failure. Without an identity, nothing existing is
  * ever taken for the result.
  *
@@ -132,8 +133,9 @@ export interface CreatedConnection {
    */
   recovered: false | "earlier-run" | "this-call";
   /**
-   * Connections carrying this create's marker that an interrupted earlier run left, found in the shared
-   * listing only after this call's POST had been sent: the caller deletes them (they are no one's). Usually empty.
+   * Other connections carrying this create's marker, left by interrupted attempts (found in the shared listing
+   * after this call's POST, or beside the one recovered): the caller deletes them (no state holds them). Usually
+   * empty.
    */
   strays: string[];
 }
@@ -256,6 +258,16 @@ export interface CreateOptions extends RequestOptions {
   snapshot?: ConnectionSnapshot;
 }
 
+/**
+ * The result of a create that found its own connections: the oldest (then lowest id, so every attempt picks the
+ * same one), the others as strays for the caller to delete.
+ */
+function recoveredFrom(own: readonly Connection[], recovered: "earlier-run" | "this-call"): CreatedConnection {
+  const [kept, ...rest] = [...own].sort((a, b) => (a.createdAt ?? Infinity) - (b.createdAt ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Of several, the kept one may be an earlier run's (holding that run's inputs) even when this call's POST made one.
+  return { id: kept!.id, etag: kept!.etag, recovered: rest.length > 0 ? "earlier-run" : recovered, strays: rest.map((c) => c.id) };
+}
+
 /** Creates a base connection; see the module comment for how duplicates are avoided. */
 export async function createConnection(ctx: CallContext, body: NewConnection, options: CreateOptions): Promise<CreatedConnection> {
   const { identity, snapshot, ...requestOptions } = options;
@@ -271,16 +283,6 @@ export async function createConnection(ctx: CallContext, body: NewConnection, op
     secrets: secretStringsOf(body.auth?.params),
     options: requestOptions,
     budget,
-  };
-  const ambiguous = (own: Connection[], original?: FlowServiceError): AmbiguousCreateError => {
-    const ids = own.map((c) => c.id);
-    return new AmbiguousCreateError(
-      original === undefined ? { status: 0, method: "POST", path: "/connections" } : adobeFields(original),
-      ids,
-      `${original === undefined ? "POST /connections not sent" : original.message}: ${ids.length} connections named ` +
-        `${JSON.stringify(body.name)} carry this resource's marker: ${ids.join(", ")}. Not creating another one; ` +
-        `delete all but one of them (or set adopt to the one to keep), then run pulumi up again.`,
-    );
   };
   let attempts = 0;
   // Set when the first POST went out before the shared listing was complete: it is checked after the POST.
@@ -300,8 +302,7 @@ export async function createConnection(ctx: CallContext, body: NewConnection, op
         }
       }
       if (own === undefined && !(attempts === 0 && checkAfterPost)) own = await findOwn(ctx, body, identity, requestOptions);
-      if (own !== undefined && own.length === 1) return { id: own[0]!.id, etag: own[0]!.etag, recovered: attempts === 0 ? "earlier-run" : "this-call", strays: [] };
-      if (own !== undefined && own.length > 1) throw ambiguous(own);
+      if (own !== undefined && own.length > 0) return recoveredFrom(own, attempts === 0 ? "earlier-run" : "this-call");
     }
     attempts += 1;
     const exchange = await send(ctx, spec);
@@ -354,8 +355,7 @@ export async function createConnection(ctx: CallContext, body: NewConnection, op
       );
     }
     if (identity !== undefined) {
-      if (found.length === 1) return { id: found[0]!.id, etag: found[0]!.etag, recovered: "this-call", strays: [] };
-      if (found.length > 1) throw ambiguous(found, original);
+      if (found.length > 0) return recoveredFrom(found, "this-call");
       if (created) {
         throw new FlowServiceError(
           adobeFields(original),

@@ -225,19 +225,14 @@ describe("flow-service create never duplicates a connection", () => {
     assert.deepEqual(suite.emulator.store.list().map((c) => c.id), [theirs.id]);
   });
 
-  it("refuses to guess when two connections carry the marker, and creates nothing more", async () => {
+  it("keeps the oldest of two connections that carry the marker, reports the other as a stray, and creates nothing more", async () => {
     const { body, options } = identified(sqlServerConnection("Twice"));
     for (let i = 0; i < 2; i++) suite.emulator.store.seed({ name: "Twice", description: body.description, connectionSpecId: body.connectionSpec.id, specName: body.auth.specName, params: body.auth.params });
+    const [older, newer] = [...suite.emulator.store.list()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 
-    const error = await flowServiceError(suite.client.createConnection(body, options));
+    const created = await suite.client.createConnection(body, options);
 
-    const ids = suite.emulator.store.list().map((c) => c.id);
-    assert.equal(ids.length, 2);
-    assert.ok(AmbiguousCreateError.isInstance(error), "an ambiguous create is its own error class");
-    assert.equal(error.code, "AEP_ERR_AMBIGUOUS_CREATE");
-    assert.deepEqual([...error.candidateIds].sort(), [...ids].sort());
-    for (const id of ids) assert.ok(error.message.includes(id), error.message);
-    assert.match(error.message, /Not creating another one/);
+    assert.deepEqual(created, { id: older!.id, etag: older!.etag, recovered: "earlier-run", strays: [newer!.id] });
     assert.equal(flowRequests(suite.emulator, "POST").length, 0);
   });
 
