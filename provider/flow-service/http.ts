@@ -51,7 +51,7 @@ export async function closeSharedAgents(): Promise<void> {
 /** One HTTP exchange. */
 export interface HttpRequest {
   url: string;
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   headers: Record<string, string>;
   body?: string;
   dispatcher: Dispatcher;
