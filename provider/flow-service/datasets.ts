@@ -167,7 +167,7 @@ function isOwnDataset(dataset: Dataset, body: NewDataset, identity: CreateIdenti
 }
 
 /** `POST /dataSets` made crash-safe; see the module comment. */
-export function createDataset(ctx: CallContext, body: NewDataset, options: CreateDatasetOptions): Promise<CreatedDataset> {
+export async function createDataset(ctx: CallContext, body: NewDataset, options: CreateDatasetOptions): Promise<CreatedDataset> {
   const { identity, requestDataSource, ...requestOptions } = options;
   if (typeof body?.name !== "string" || body.name === "") throw new TypeError("createDataset: body.name must be a non-empty string");
   if (typeof body.schemaRef?.id !== "string" || body.schemaRef.id === "") throw new TypeError("createDataset: body.schemaRef.id must be the schema's $id");

@@ -162,24 +162,24 @@ function nonEmpty(value: string, what: string): string {
 }
 
 /** `objectType=root`: the tables of a tabular source, or the top-level files and folders of cloud storage. */
-export function exploreRoot(ctx: CallContext, connectionId: string, options: RequestOptions): Promise<ExploreItem[]> {
+export async function exploreRoot(ctx: CallContext, connectionId: string, options: RequestOptions): Promise<ExploreItem[]> {
   return explore(ctx, connectionId, [["objectType", "root"]], parseExploreListing, options);
 }
 
 /** `objectType=folder&object=<path>`: the files and folders directly inside a cloud-storage folder. */
-export function exploreFolder(ctx: CallContext, connectionId: string, path: string, options: RequestOptions): Promise<ExploreItem[]> {
+export async function exploreFolder(ctx: CallContext, connectionId: string, path: string, options: RequestOptions): Promise<ExploreItem[]> {
   return explore(ctx, connectionId, [["objectType", "folder"], ["object", nonEmpty(path, "path")]], parseExploreListing, options);
 }
 
 /** `objectType=table&object=<path>`: a table's columns (and sample rows with `preview`). */
-export function exploreTable(ctx: CallContext, connectionId: string, tablePath: string, preview: boolean, options: RequestOptions): Promise<ExploreSchema> {
+export async function exploreTable(ctx: CallContext, connectionId: string, tablePath: string, preview: boolean, options: RequestOptions): Promise<ExploreSchema> {
   const query: [string, string][] = [["objectType", "table"], ["object", nonEmpty(tablePath, "tablePath")]];
   if (preview) query.push(["preview", "true"]);
   return explore(ctx, connectionId, query, parseExploreSchema, options);
 }
 
 /** `objectType=file&object=<path>` with the file-format parameters: a file's inferred columns. */
-export function exploreFile(ctx: CallContext, connectionId: string, filePath: string, file: ExploreFileOptions, options: RequestOptions): Promise<ExploreSchema> {
+export async function exploreFile(ctx: CallContext, connectionId: string, filePath: string, file: ExploreFileOptions, options: RequestOptions): Promise<ExploreSchema> {
   const query: [string, string][] = [["objectType", "file"], ["object", nonEmpty(filePath, "filePath")]];
   if (file.determineProperties === true && (file.fileType ?? file.columnDelimiter ?? file.compressionType ?? file.encoding) !== undefined) {
     throw new TypeError("exploreFile: determineProperties cannot be combined with fileType, columnDelimiter, compressionType or encoding");

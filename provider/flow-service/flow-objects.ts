@@ -137,7 +137,7 @@ export function nameFilters(name: string, extra: readonly string[]): string[] {
  * `POST {path}` made crash-safe (safe-create.ts). `sameKind` says whether a listed object is of the same kind as
  * `body` beyond its name (spec id, base connection, dataset…); `filters` are the server-side filters for that.
  */
-export function createObject<T extends FlowObjectBase>(
+export async function createObject<T extends FlowObjectBase>(
   ctx: CallContext,
   kind: FlowObjectKind<T>,
   body: NamedBody,

@@ -227,7 +227,7 @@ function isFlowNotFound400(response: HttpResponse): boolean {
 const KIND: FlowObjectKind<Flow> = { path: "/flows", what: "flow", parsePage: parseFlowPage, alsoNotFound: isFlowNotFound400 };
 
 /** Creates a flow; see the module comment (and safe-create.ts) for how duplicates are avoided. */
-export function createFlow(ctx: CallContext, body: NewFlow, options: SafeCreateOptions): Promise<CreatedObject> {
+export async function createFlow(ctx: CallContext, body: NewFlow, options: SafeCreateOptions): Promise<CreatedObject> {
   if (typeof body?.flowSpec?.id !== "string" || body.flowSpec.id === "") throw new TypeError("createFlow: body.flowSpec.id must be a non-empty string");
   if ("state" in (body as object)) throw new TypeError("createFlow: body must not carry a state (FLOW-1410); enable or disable after the create");
   const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => sameId(id, b[i]!));

@@ -240,7 +240,7 @@ function isOwnSet(set: MappingSet, body: NewMappingSet, identity: CreateIdentity
 }
 
 /** `POST /mappingSets` (200 `{id, version}`) made crash-safe; see the module comment. */
-export function createMappingSet(ctx: CallContext, body: NewMappingSet, options: SafeCreateOptions): Promise<CreatedMappingSet> {
+export async function createMappingSet(ctx: CallContext, body: NewMappingSet, options: SafeCreateOptions): Promise<CreatedMappingSet> {
   const { identity, ...requestOptions } = options;
   if (typeof body?.outputSchema?.schemaRef?.id !== "string" || body.outputSchema.schemaRef.id === "") {
     throw new TypeError("createMappingSet: body.outputSchema.schemaRef.id must be the output schema's $id");

@@ -164,7 +164,7 @@ export const parseSourceConnectionPage = pageParser(itemSchema, toSourceConnecti
 const KIND: FlowObjectKind<SourceConnection> = { path: "/sourceConnections", what: "source connection", parsePage: parseSourceConnectionPage };
 
 /** Creates a source connection; see the module comment (and safe-create.ts) for how duplicates are avoided. */
-export function createSourceConnection(ctx: CallContext, body: NewSourceConnection, options: SafeCreateOptions): Promise<CreatedObject> {
+export async function createSourceConnection(ctx: CallContext, body: NewSourceConnection, options: SafeCreateOptions): Promise<CreatedObject> {
   if (typeof body?.baseConnectionId !== "string" || body.baseConnectionId === "") throw new TypeError("create source connection: baseConnectionId must be a non-empty string");
   return createObject(ctx, KIND, body, options, {
     filters: [`baseConnectionId==${body.baseConnectionId}`, `connectionSpec.id==${body.connectionSpec.id}`],

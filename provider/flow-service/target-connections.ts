@@ -127,7 +127,7 @@ export const parseTargetConnectionPage = pageParser(itemSchema, toTargetConnecti
 const KIND: FlowObjectKind<TargetConnection> = { path: "/targetConnections", what: "target connection", parsePage: parseTargetConnectionPage };
 
 /** Creates a target connection; see the module comment (and safe-create.ts) for how duplicates are avoided. */
-export function createTargetConnection(ctx: CallContext, body: NewTargetConnection, options: SafeCreateOptions): Promise<CreatedObject> {
+export async function createTargetConnection(ctx: CallContext, body: NewTargetConnection, options: SafeCreateOptions): Promise<CreatedObject> {
   const dataSetId = body?.params?.dataSetId;
   if (typeof dataSetId !== "string" || dataSetId === "") throw new TypeError("create target connection: params.dataSetId must be a non-empty string");
   return createObject(ctx, KIND, body, options, {
