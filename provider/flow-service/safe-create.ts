@@ -95,14 +95,34 @@ export async function createSafely<Candidate, Result extends object>(
     );
   };
   const found = (candidate: Candidate, recovered: Recovered): Result & { recovered: Recovered } => ({ ...plan.fromFound(candidate), recovered });
+  /** The lookup after an unknown outcome failed: say that the object may exist, keeping the original failure. */
+  const lookupFailed = (original: FlowServiceError, lookupError: unknown): unknown => {
+    if (signal?.aborted === true) return lookupError;
+    const reason = lookupError instanceof Error ? lookupError.message : String(lookupError);
+    return new FlowServiceError(
+      { ...adobeFields(original), cause: lookupError },
+      `${original.message}; the create may have succeeded, and looking for the ${what} named ${JSON.stringify(name)} ` +
+        `failed (${reason}). ` +
+        (identity === undefined
+          ? "Check whether it exists before creating it again."
+          : "The next create with the same identity finds it by its marker if it exists, and creates it otherwise."),
+    );
+  };
   let attempts = 0;
+  // The failure of the previous round, whose outcome was unknown.
+  let previous: FlowServiceError | undefined;
   for (;;) {
     // Before every POST, the first included: an earlier run killed after AEP committed, or this call's own POST
     // whose answer was lost, left an object that carries the marker.
     if (identity !== undefined) {
-      const own = await plan.findOwn(identity);
+      let own: Candidate[];
+      try {
+        own = await plan.findOwn(identity);
+      } catch (lookupError) {
+        throw previous === undefined ? lookupError : lookupFailed(previous, lookupError);
+      }
       if (own.length === 1) return found(own[0]!, attempts === 0 ? "earlier-run" : "this-call");
-      if (own.length > 1) throw ambiguous(own);
+      if (own.length > 1) throw ambiguous(own, previous);
     }
     attempts += 1;
     const exchange = await send(ctx, spec);
@@ -125,6 +145,7 @@ export async function createSafely<Candidate, Result extends object>(
     // With an identity, a transient failure is looked into by the next round's lookup, after the backoff: a create
     // that AEP applied late, or lists late, then still shows up before anything is sent again.
     if (delay !== undefined && identity !== undefined) {
+      previous = original;
       await sleep(delay, signal);
       continue;
     }
@@ -133,16 +154,7 @@ export async function createSafely<Candidate, Result extends object>(
     try {
       candidates = identity === undefined ? await plan.findSameNamed() : await plan.findOwn(identity);
     } catch (lookupError) {
-      if (signal?.aborted === true) throw lookupError;
-      const reason = lookupError instanceof Error ? lookupError.message : String(lookupError);
-      throw new FlowServiceError(
-        { ...adobeFields(original), cause: lookupError },
-        `${original.message}; the create may have succeeded, and looking for the ${what} named ${JSON.stringify(name)} ` +
-          `failed (${reason}). ` +
-          (identity === undefined
-            ? "Check whether it exists before creating it again."
-            : `The next create with the same identity finds it by its marker if it exists, and creates it otherwise.`),
-      );
+      throw lookupFailed(original, lookupError);
     }
     if (identity !== undefined) {
       if (candidates.length === 1) return found(candidates[0]!, "this-call");
@@ -170,6 +182,7 @@ export async function createSafely<Candidate, Result extends object>(
       );
     }
     if (delay === undefined) throw original;
+    previous = original;
     await sleep(delay, signal);
   }
 }
