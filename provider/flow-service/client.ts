@@ -22,6 +22,7 @@ import type { CreatedObject, UpdatedObject } from "./flow-objects";
 import {
   createFlow,
   deleteFlow,
+  flowsUsingBaseConnection,
   getFlow,
   getRun,
   latestRun,
@@ -383,6 +384,14 @@ export class FlowServiceClient {
   /** `DELETE /flows/{id}` → "deleted" (204) or "not-found". Runs stay (history); connections are not deleted. */
   deleteFlow(id: string, options: RequestOptions = {}): Promise<"deleted" | "not-found"> {
     return deleteFlow(this.ctx, id, options);
+  }
+
+  /**
+   * The flows that read from a base connection (through its source connections): what a FLOW-1418 refusal of
+   * {@link deleteConnection} does not name. Two lists: source connections of the base connection, then their flows.
+   */
+  flowsUsingBaseConnection(baseConnectionId: string, options: RequestOptions = {}): Promise<Flow[]> {
+    return flowsUsingBaseConnection(this.ctx, baseConnectionId, options);
   }
 
   /** `GET /runs?property=flowId==<flowId>`, every page; `query.property` adds filters, `query.orderby` sorts. */

@@ -41,6 +41,7 @@ import {
 import type { HttpResponse } from "./http";
 import { parseAdobeError } from "./adobe-errors";
 import { pageParser } from "./paging";
+import { listSourceConnections } from "./source-connections";
 import { adobeFields, type SafeCreateOptions } from "./safe-create";
 import type { JsonPatchOperation, ListQuery, RequestOptions } from "./types";
 import { lenient, looseRecord } from "./wire";
@@ -310,6 +311,31 @@ export async function setFlowState(ctx: CallContext, id: string, op: "enable" | 
 /** `DELETE /flows/{id}` → "deleted" (204) or "not-found" (FLOW-1439). */
 export function deleteFlow(ctx: CallContext, id: string, options: RequestOptions): Promise<"deleted" | "not-found"> {
   return deleteObject(ctx, KIND, id, options);
+}
+
+/** Source connections per flow lookup: SORT's `sourceConnectionIds[]==a,b` is an OR list; kept short for the URL. */
+const IDS_PER_LOOKUP = 20;
+
+/**
+ * The flows that read from base connection `baseConnectionId` through any of its source connections: what keeps it
+ * in use when a delete fails with FLOW-1418, whose message names no flow. `GET /sourceConnections?property=
+ * baseConnectionId==<id>`, then `GET /flows?property=sourceConnectionIds[]==<ids>` (SORT's array syntax).
+ */
+export async function flowsUsingBaseConnection(ctx: CallContext, baseConnectionId: string, options: RequestOptions): Promise<Flow[]> {
+  segment(baseConnectionId, "baseConnectionId");
+  const sourceIds: string[] = [];
+  for await (const source of listSourceConnections(ctx, { property: `baseConnectionId==${baseConnectionId}` }, options)) {
+    if (source.baseConnectionId !== undefined && sameId(source.baseConnectionId, baseConnectionId)) sourceIds.push(source.id);
+  }
+  const flows: Flow[] = [];
+  for (let i = 0; i < sourceIds.length; i += IDS_PER_LOOKUP) {
+    const chunk = sourceIds.slice(i, i + IDS_PER_LOOKUP);
+    for await (const flow of listFlows(ctx, { property: `sourceConnectionIds[]==${chunk.join(",")}` }, options)) {
+      const uses = flow.sourceConnectionIds.some((id) => chunk.some((s) => sameId(s, id)));
+      if (uses && !flows.some((f) => f.id === flow.id)) flows.push(flow);
+    }
+  }
+  return flows;
 }
 
 // ---- runs ----

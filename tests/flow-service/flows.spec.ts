@@ -64,7 +64,7 @@ describe("flow-service client: flows and runs", () => {
     assert.deepEqual(flow.scheduleParams, { startTime: 1_900_000_000, frequency: "hour", interval: 1 });
     assert.equal(flow.lastRunDetails, undefined, "no run yet");
     assert.equal(flow.lastOperation?.operation, "create");
-    assert.deepEqual((await collect(suite.client.listFlows({ property: `sourceConnectionIds==${c.sourceConnectionId}` }))).map((f) => f.id), [created.id]);
+    assert.deepEqual((await collect(suite.client.listFlows({ property: `sourceConnectionIds[]==${c.sourceConnectionId}` }))).map((f) => f.id), [created.id]);
   });
 
   it("creates a CloudStorageToAEP flow for ADLS Gen2 with the Mapping transformation only", async () => {

@@ -114,6 +114,13 @@ describe("flow-service client: source connections", () => {
     const baseInUse = await rejection(suite.client.deleteConnection(c.base), InUseError);
     assert.equal(baseInUse.adobeCode, "1418");
     assert.deepEqual(baseInUse.blockingFlowIds, []);
+    // …so the client finds them: the flows of the base connection's source connections.
+    const other = await chain(suite.client);
+    await suite.client.createFlow(flowBody(other));
+    assert.deepEqual((await suite.client.flowsUsingBaseConnection(c.base)).map((f) => f.id), [flowId]);
+    const [lookup] = requestsTo(suite.emulator, "GET", "/flows");
+    assert.deepEqual(lookup?.query["property"], [`sourceConnectionIds[]==${c.sourceConnectionId}`], "SORT's array syntax");
+    assert.deepEqual(await suite.client.flowsUsingBaseConnection(other.base).then((flows) => flows.length), 1);
 
     assert.equal(await suite.client.deleteFlow(flowId), "deleted");
     assert.equal(await suite.client.deleteSourceConnection(c.sourceConnectionId), "deleted");
@@ -194,6 +201,28 @@ describe("flow-service client: source connections", () => {
       await assert.rejects(suite.client.createSourceConnection(sourceBody("sql-server", base, "Orders", "no marker"), marked("x").options), TypeError);
       assert.equal(requestsTo(suite.emulator, "POST", "/sourceConnections").length, 0);
     });
+  });
+
+  it("names the blocking flows of a FLOW-1418 whose body gives them, never the connection itself or the request id", async () => {
+    const base = await baseConnection(suite.client, "sql-server");
+    const flowA = "11111111-2222-4333-8444-555555555555";
+    const flowB = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    const requestId = "99999999-8888-4777-8666-555555555555";
+    suite.emulator.inject({
+      kind: "status",
+      status: 400,
+      route: `/connections/${base}`,
+      method: "DELETE",
+      body: {
+        type: "https://ns.adobe.com/aep/errors/FLOW-1418-400",
+        title: "Bad Request",
+        status: 400,
+        report: { "detailed-message": `The base connection ${base} is used by flows ${flowA}, ${flowB.toUpperCase()} and ${flowA}.`, "request-id": requestId },
+      },
+    });
+    const error = await rejection(suite.client.deleteConnection(base), InUseError);
+    assert.deepEqual(error.blockingFlowIds, [flowA, flowB]);
+    assert.equal(error.requestId, requestId);
   });
 
   it("keeps the client secret and the call's secrets out of its errors", async () => {
