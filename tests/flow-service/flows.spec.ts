@@ -190,12 +190,40 @@ describe("flow-service client: flows and runs", () => {
       assert.deepEqual([again.id, again.recovered], [ours.id, "earlier-run"]);
     });
 
+    it("a POST that hangs past the per-attempt deadline is looked up, then sent again: one flow", async () => {
+      await withEmulator({}, async (_client, emulator) => {
+        const client = new FlowServiceClient(settingsFor(emulator), { retry: FAST_RETRY, attemptTimeoutMs: 300 });
+        const c = await chain(client);
+        const { text, options } = marked("nightly");
+        emulator.inject({ kind: "hang", route: "/flows", method: "POST" });
+        const created = await client.createFlow({ ...flowBody(c), description: text }, options);
+        assert.equal(created.recovered, false, "the hung POST was never applied; the second one created it");
+        assert.deepEqual(emulator.dataflows.flows().map((f) => f.id), [created.id]);
+        const writes = emulator.requests.filter((r) => r.method === "POST" && r.route === "/flows").length;
+        const lookups = emulator.requests.filter((r) => r.method === "GET" && r.route === "/flows").length;
+        assert.deepEqual([writes, lookups], [2, 2], "a lookup before each POST");
+      });
+    });
+
     it("without an identity, a lost answer fails naming the candidate", async () => {
       const c = await chain(suite.client);
       suite.emulator.inject({ kind: "commit-then-reset", route: "/flows" });
       const error = await rejection(suite.client.createFlow(flowBody(c)), AmbiguousCreateError);
       assert.deepEqual(error.candidateIds, suite.emulator.dataflows.flows().map((f) => f.id));
     });
+  });
+
+  it("a delete whose first answer was a 502 after committing reads the retry's 'not found' as deleted", async () => {
+    const c = await chain(suite.client);
+    const { id } = await suite.client.createFlow(flowBody(c));
+    suite.emulator.inject({ kind: "commit-then-fail", route: `/flows/${id}`, method: "DELETE" });
+    assert.equal(await suite.client.deleteFlow(id), "deleted");
+    assert.equal(requestsTo(suite.emulator, "DELETE", `/flows/${id}`).length, 2, "DELETE is idempotent: retried");
+    suite.emulator.inject({ kind: "commit-then-fail", route: `/conversion/mappingSets/${c.mapping.id}`, method: "DELETE" });
+    assert.equal(await suite.client.deleteMappingSet(c.mapping.id), "deleted");
+    suite.emulator.inject({ kind: "commit-then-fail", route: `/catalog/dataSets/${c.dataSetId}`, method: "DELETE" });
+    assert.equal(await suite.client.deleteDataset(c.dataSetId), "deleted", "Catalog's [] after an unknown outcome");
+    assert.equal(await suite.client.deleteDataset(c.dataSetId), "not-found");
   });
 
   describe("runs", () => {
