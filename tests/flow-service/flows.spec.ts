@@ -191,10 +191,11 @@ describe("flow-service client: flows and runs", () => {
     });
 
     it("a POST that hangs past the per-attempt deadline is looked up, then sent again: one flow", async () => {
-      await withEmulator({}, async (_client, emulator) => {
-        const client = new FlowServiceClient(settingsFor(emulator), { retry: FAST_RETRY, attemptTimeoutMs: 300 });
-        const c = await chain(client);
+      await withEmulator({}, async (plain, emulator) => {
+        const c = await chain(plain);
+        const client = new FlowServiceClient(settingsFor(emulator), { retry: FAST_RETRY, attemptTimeoutMs: 1_000 });
         const { text, options } = marked("nightly");
+        emulator.clearRequests();
         emulator.inject({ kind: "hang", route: "/flows", method: "POST" });
         const created = await client.createFlow({ ...flowBody(c), description: text }, options);
         assert.equal(created.recovered, false, "the hung POST was never applied; the second one created it");
