@@ -142,7 +142,7 @@ export async function createObject<T extends FlowObjectBase>(
   kind: FlowObjectKind<T>,
   body: NamedBody,
   options: SafeCreateOptions,
-  lookup: { filters: readonly string[]; sameKind(item: T): boolean; secrets?: readonly string[]; query?: readonly (readonly [string, string])[] },
+  lookup: { filters: readonly string[]; sameKind(item: T): boolean },
 ): Promise<CreatedObject> {
   const { identity, ...requestOptions } = options;
   if (typeof body?.name !== "string" || body.name === "") throw new TypeError(`create ${kind.what}: body.name must be a non-empty string`);
@@ -159,8 +159,6 @@ export async function createObject<T extends FlowObjectBase>(
   const own = async (id: CreateIdentity): Promise<T[]> =>
     (await sameNamed()).filter((item) => id.excludeIds?.some((x) => sameId(x, item.id)) !== true && splitMarker(item.description).key === id.key);
   const spec: Omit<CallSpec, "budget" | "idempotent"> = { method: "POST", path: kind.path, body, options: requestOptions };
-  if (lookup.secrets !== undefined) spec.secrets = lookup.secrets;
-  if (lookup.query !== undefined) spec.query = lookup.query;
   return createSafely(ctx, {
     what: kind.what,
     name: body.name,
