@@ -60,6 +60,8 @@ export interface CreatedDataset {
   id: string;
   /** See safe-create.ts {@link Recovered}. */
   recovered: Recovered;
+  /** Other objects carrying the create's marker, left by interrupted attempts: delete them (see safe-create.ts). */
+  strays: string[];
 }
 
 /** Options of {@link createDataset}. */
@@ -188,6 +190,7 @@ export async function createDataset(ctx: CallContext, body: NewDataset, options:
     findOwn: async (id) => (await sameNamed()).filter((d) => isOwnDataset(d, body, id)),
     findSameNamed: sameNamed,
     idOf: (d) => d.id,
+    createdAtOf: (d) => d.created,
     fromFound: (d) => ({ id: d.id }),
   });
 }

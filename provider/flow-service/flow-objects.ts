@@ -21,6 +21,8 @@ export interface CreatedObject {
   etag: string;
   /** See {@link Recovered}. */
   recovered: Recovered;
+  /** Other objects carrying the create's marker, left by interrupted attempts: delete them (see safe-create.ts). */
+  strays: string[];
 }
 
 /** The answer of a PATCH or an action: the object's id and its new etag. */
@@ -32,6 +34,8 @@ export interface UpdatedObject {
 /** The fields every Flow Service object read here has. */
 export interface FlowObjectBase {
   id: string;
+  /** Epoch ms, when listed. */
+  createdAt?: number;
   name?: string;
   description?: string;
   etag: string;
@@ -168,6 +172,7 @@ export async function createObject<T extends FlowObjectBase>(
     findOwn: own,
     findSameNamed: sameNamed,
     idOf: (item) => item.id,
+    createdAtOf: (item) => item.createdAt,
     fromFound: (item) => ({ id: item.id, etag: item.etag }),
   });
 }

@@ -94,6 +94,8 @@ export interface CreatedMappingSet {
   version: number;
   /** See safe-create.ts {@link Recovered}. */
   recovered: Recovered;
+  /** Other objects carrying the create's marker, left by interrupted attempts: delete them (see safe-create.ts). */
+  strays: string[];
 }
 
 /** Result of {@link updateMappingSet}: the new current version. */
@@ -267,6 +269,7 @@ export async function createMappingSet(ctx: CallContext, body: NewMappingSet, op
     findOwn: async (id) => (await sameNamed()).filter((set) => isOwnSet(set, body, id)),
     findSameNamed: sameNamed,
     idOf: (set) => set.id,
+    createdAtOf: (set) => set.createdDate,
     fromFound: (set) => ({ id: set.id, version: set.version }),
   });
 }

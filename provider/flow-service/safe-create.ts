@@ -1,14 +1,21 @@
 /**
- * The crash-safe create shared by the objects of a dataflow (source and target connections, flows, Catalog
- * datasets, Data Prep mapping sets): the rules of connections.ts `createConnection`, without its shared snapshot.
+ * The crash-safe create of every Flow Service object (base, source and target connections, flows, Catalog datasets,
+ * Data Prep mapping sets).
  *
  * AEP has no idempotency key and no create-by-name, so the proof that an existing object is ours is the identity's
  * marker (identity.ts) in a free-text field the service keeps and lists. With an identity, a create first looks for
- * objects carrying the marker: one is returned as recovered, several stop with an {@link AmbiguousCreateError},
- * none lets the POST go. When the POST's outcome is unknown (5xx, lost or unreadable answer) it looks again before
+ * objects carrying the marker: one is returned as recovered; of several (interrupted attempts, each committed) the
+ * oldest is returned and the others as `strays` for the caller to delete, since the marker proves them all this
+ * create's; none lets the POST go. When the POST's outcome is unknown (5xx, lost or unreadable answer) it looks again before
  * anything is sent a second time. A POST is sent again only when the server certainly did not apply it, or after a
  * transient failure when no object carries the marker. Without an identity nothing existing is ever taken for the
  * result: an unknown outcome fails, naming the same-named objects it may have made.
+ *
+ * The first look costs no round trip of its own when the plan has a `sharedLook` (base connections: one listing of
+ * the sandbox shared by every create of a run). A create that finds it complete and without its marker sends its
+ * POST (one that finds its marker there looks afresh, since the listing may be older than a delete); one that arrives
+ * while it is still loading sends its POST at once and checks the listing afterwards, reporting as `strays` what an
+ * interrupted earlier run left. Later looks (after a lost answer) are always fresh lookups.
  */
 import { failure, send, unparseable, type CallContext, type CallSpec, type Exchange } from "./call";
 import { AmbiguousCreateError, FlowServiceError, type FlowServiceErrorInit } from "./errors";
@@ -53,7 +60,22 @@ export interface SafeCreatePlan<Candidate, Result extends object> {
   idOf(candidate: Candidate): string;
   /** The result for an object found instead of created. */
   fromFound(candidate: Candidate): Result;
+  /** When the candidate was created (epoch ms), to keep the oldest of several; unknown sorts last. */
+  createdAtOf?(candidate: Candidate): number | undefined;
+  /**
+   * A listing shared by several creates, for the first look only. `peek` never waits: this create's own objects in
+   * it, undefined when it cannot be had (look up instead), "pending" while it loads (the POST goes at once, and
+   * `settled` is checked after it).
+   */
+  sharedLook?: { peek(): Candidate[] | undefined | "pending"; settled(): Promise<Candidate[] | undefined> };
 }
+
+/** The result of {@link createSafely}. */
+export type SafeCreated<Result> = Result & {
+  recovered: Recovered;
+  /** Other objects carrying the create's marker, left by interrupted attempts: the caller deletes them. Usually empty. */
+  strays: string[];
+};
 
 /** The parts of the original failure worth keeping on an error that explains what happened after it. */
 export function adobeFields(original: FlowServiceError): FlowServiceErrorInit {
@@ -76,25 +98,21 @@ function transient(exchange: Exchange): boolean {
 }
 
 /** Creates one object without ever making a second one or taking another's; see the module comment. */
-export async function createSafely<Candidate, Result extends object>(
+export async function createSafely<Candidate, Result extends { id: string }>(
   ctx: CallContext,
   plan: SafeCreatePlan<Candidate, Result>,
-): Promise<Result & { recovered: Recovered }> {
+): Promise<SafeCreated<Result>> {
   const { identity, what, name } = plan;
   const budget = new RetryBudget(ctx.retry);
   const spec: CallSpec = { ...plan.spec, idempotent: false, budget };
   const signal = spec.options.signal;
-  const ambiguous = (own: Candidate[], original?: FlowServiceError): AmbiguousCreateError => {
-    const ids = own.map((c) => plan.idOf(c));
-    return new AmbiguousCreateError(
-      original === undefined ? { status: 0, method: spec.method, path: spec.path } : adobeFields(original),
-      ids,
-      `${original === undefined ? `${spec.method} ${spec.path} not sent` : original.message}: ${ids.length} ${what}s named ` +
-        `${JSON.stringify(name)} carry this create's marker: ${ids.join(", ")}. Not creating another one; delete all ` +
-        "but one of them (or adopt the one to keep), then create again.",
-    );
+  /** The oldest of the objects found (then the lowest id, so every attempt picks the same one); the rest are strays. */
+  const found = (own: Candidate[], recovered: Recovered): SafeCreated<Result> => {
+    const at = (c: Candidate): number => plan.createdAtOf?.(c) ?? Infinity;
+    const [kept, ...rest] = [...own].sort((a, b) => at(a) - at(b) || (plan.idOf(a) < plan.idOf(b) ? -1 : plan.idOf(a) > plan.idOf(b) ? 1 : 0));
+    // Of several, the kept one may be an earlier run's (holding that run's inputs) even when this call's POST made one.
+    return { ...plan.fromFound(kept!), recovered: rest.length > 0 ? "earlier-run" : recovered, strays: rest.map((c) => plan.idOf(c)) };
   };
-  const found = (candidate: Candidate, recovered: Recovered): Result & { recovered: Recovered } => ({ ...plan.fromFound(candidate), recovered });
   /** The lookup after an unknown outcome failed: say that the object may exist, keeping the original failure. */
   const lookupFailed = (original: FlowServiceError, lookupError: unknown): unknown => {
     if (signal?.aborted === true) return lookupError;
@@ -111,18 +129,28 @@ export async function createSafely<Candidate, Result extends object>(
   let attempts = 0;
   // The failure of the previous round, whose outcome was unknown.
   let previous: FlowServiceError | undefined;
+  // Set when the first POST went out before the shared listing was complete: it is checked after the POST.
+  let checkAfterPost = false;
   for (;;) {
     // Before every POST, the first included: an earlier run killed after AEP committed, or this call's own POST
     // whose answer was lost, left an object that carries the marker.
     if (identity !== undefined) {
-      let own: Candidate[];
-      try {
-        own = await plan.findOwn(identity);
-      } catch (lookupError) {
-        throw previous === undefined ? lookupError : lookupFailed(previous, lookupError);
+      let own: Candidate[] | undefined;
+      if (attempts === 0 && plan.sharedLook !== undefined) {
+        const listed = plan.sharedLook.peek();
+        if (listed === "pending") checkAfterPost = true;
+        // Only an empty answer is taken from the listing: one that shows this create's objects may predate a delete
+        // of this run (a replacement that deletes first), so those are looked up afresh before anything is done.
+        else if (listed !== undefined && listed.length === 0) own = listed;
       }
-      if (own.length === 1) return found(own[0]!, attempts === 0 ? "earlier-run" : "this-call");
-      if (own.length > 1) throw ambiguous(own, previous);
+      if (own === undefined && !(attempts === 0 && checkAfterPost)) {
+        try {
+          own = await plan.findOwn(identity);
+        } catch (lookupError) {
+          throw previous === undefined ? lookupError : lookupFailed(previous, lookupError);
+        }
+      }
+      if (own !== undefined && own.length > 0) return found(own, attempts === 0 ? "earlier-run" : "this-call");
     }
     attempts += 1;
     const exchange = await send(ctx, spec);
@@ -130,7 +158,14 @@ export async function createSafely<Candidate, Result extends object>(
     let original: FlowServiceError;
     if (response !== undefined && response.status >= 200 && response.status < 300) {
       const parsed = plan.parse(response);
-      if (parsed.ok) return { ...parsed.value, recovered: false };
+      if (parsed.ok && checkAfterPost && identity !== undefined) {
+        // Created either way: a failing lookup must not turn the new object into an orphan; it only leaves unfound
+        // what an earlier interrupted run may have left.
+        const own = (await plan.sharedLook!.settled()) ?? (await plan.findOwn(identity).catch(() => [] as Candidate[]));
+        const strays = own.map((c) => plan.idOf(c)).filter((id) => id.toLowerCase() !== parsed.value.id.toLowerCase());
+        return { ...parsed.value, recovered: false, strays };
+      }
+      if (parsed.ok) return { ...parsed.value, recovered: false, strays: [] };
       // It was created, but the answer is unreadable: find it, and never create it again.
       original = unparseable(spec, response, parsed.problem);
     } else if (outcomeUnknown(exchange)) {
@@ -157,8 +192,7 @@ export async function createSafely<Candidate, Result extends object>(
       throw lookupFailed(original, lookupError);
     }
     if (identity !== undefined) {
-      if (candidates.length === 1) return found(candidates[0]!, "this-call");
-      if (candidates.length > 1) throw ambiguous(candidates, original);
+      if (candidates.length > 0) return found(candidates, "this-call");
       if (created) {
         throw new FlowServiceError(
           adobeFields(original),

@@ -86,12 +86,15 @@ describe("flow-service client: Catalog datasets", () => {
       assert.notEqual(replacement.id, first.id, "excludeIds keeps the replaced dataset from passing for the new one");
     });
 
-    it("several marked datasets: AmbiguousCreateError; no identity and a lost answer: fails naming the candidates", async () => {
+    it("several marked datasets: the oldest is kept and the others are strays; no identity and a lost answer: fails naming the candidates", async () => {
       const { text, options } = marked("orders");
       const a = await suite.client.createDataset(datasetBody("Orders", text));
       const b = await suite.client.createDataset(datasetBody("Orders", text));
-      const ambiguous = await rejection(suite.client.createDataset(datasetBody("Orders", text), options), AmbiguousCreateError);
-      assert.deepEqual([...ambiguous.candidateIds].sort(), [a.id, b.id].sort());
+      const kept = await suite.client.createDataset(datasetBody("Orders", text), options);
+      const older = suite.emulator.dataflows.datasets().sort((x, y) => x.created - y.created || (x.id < y.id ? -1 : 1))[0]!.id;
+      assert.equal(kept.id, older);
+      assert.deepEqual(kept.strays, [a.id, b.id].filter((id) => id !== older));
+      assert.equal(suite.emulator.dataflows.datasets().length, 2, "nothing created");
 
       suite.emulator.dataflows.clear();
       suite.emulator.inject({ kind: "commit-then-reset", route: "/catalog/dataSets" });

@@ -124,13 +124,15 @@ describe("flow-service client: Data Prep mapping sets", () => {
       assert.deepEqual([again.id, again.version, again.recovered], [first.id, 1, "earlier-run"]);
     });
 
-    it("requires the marker in the name; several marked sets are ambiguous; no identity plus a lost answer fails", async () => {
+    it("requires the marker in the name; of several marked sets one is kept and the other is a stray; no identity plus a lost answer fails", async () => {
       await assert.rejects(suite.client.createMappingSet(mappingSetBody("sql-server", "orders"), { identity: { key: OUR_KEY } }), /name must end with the identity's marker/);
       const name = withMarker("orders", OUR_KEY);
       await suite.client.createMappingSet(mappingSetBody("sql-server", name));
       await suite.client.createMappingSet(mappingSetBody("sql-server", name));
-      const ambiguous = await rejection(suite.client.createMappingSet(mappingSetBody("sql-server", name), { identity: { key: OUR_KEY } }), AmbiguousCreateError);
-      assert.equal(ambiguous.candidateIds.length, 2);
+      const kept = await suite.client.createMappingSet(mappingSetBody("sql-server", name), { identity: { key: OUR_KEY } });
+      assert.equal(kept.recovered, "earlier-run");
+      assert.equal(kept.strays.length, 1);
+      assert.deepEqual([kept.id, ...kept.strays].sort(), suite.emulator.dataflows.mappingSets().map((m) => m.id).sort());
       suite.emulator.inject({ kind: "commit-then-reset", route: "/conversion/mappingSets", method: "POST" });
       const blind = await rejection(suite.client.createMappingSet(mappingSetBody("sql-server", "plain")), AmbiguousCreateError);
       assert.equal(blind.candidateIds.length, 1);

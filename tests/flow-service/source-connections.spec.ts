@@ -177,14 +177,16 @@ describe("flow-service client: source connections", () => {
       assert.notEqual(replacement.id, old.id);
     });
 
-    it("stops with an AmbiguousCreateError when several source connections carry the marker", async () => {
+    it("keeps the oldest when several source connections carry the marker, and returns the others as strays", async () => {
       const base = await baseConnection(suite.client, "sql-server");
       const { text, options } = marked("orders");
       const a = await suite.client.createSourceConnection(sourceBody("sql-server", base, "Orders", text));
       const b = await suite.client.createSourceConnection(sourceBody("sql-server", base, "Orders", text));
-      const error = await rejection(suite.client.createSourceConnection(sourceBody("sql-server", base, "Orders", text), options), AmbiguousCreateError);
-      assert.deepEqual([...error.candidateIds].sort(), [a.id, b.id].sort());
-      assert.equal(suite.emulator.dataflows.sourceConnections().length, 2);
+      const kept = await suite.client.createSourceConnection(sourceBody("sql-server", base, "Orders", text), options);
+      const [older, newer] = suite.emulator.dataflows.sourceConnections().sort((x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : 1));
+      assert.deepEqual({ id: kept.id, strays: kept.strays }, { id: older!.id, strays: [newer!.id] });
+      assert.deepEqual([a.id, b.id].sort(), [older!.id, newer!.id].sort());
+      assert.equal(suite.emulator.dataflows.sourceConnections().length, 2, "nothing created");
     });
 
     it("without an identity, a lost answer takes nothing: it fails naming the same-named candidates", async () => {
