@@ -90,6 +90,35 @@ export function getDataset(call: FlowCall, id: string): Reply {
   return jsonReply(200, { [dataset.id]: rendered });
 }
 
+const LIST_PARAMS = ["name", "properties", "limit", "start"];
+
+/**
+ * `GET /dataSets?name=&properties=&limit=&start=` (Catalog's "filter data" page): an object keyed by id, in creation
+ * order; `name` matches exactly; `limit` 1..100 (default 20, the documented default); `start` an offset. Other
+ * filters are not modelled: an unknown parameter is a 400 rather than silently ignored.
+ */
+export function listDatasets(call: FlowCall): Reply {
+  for (const name of call.query.keys()) if (!LIST_PARAMS.includes(name)) throw catalogErrors.invalidQuery(name, "this parameter is not supported.");
+  const limitText = call.query.get("limit") ?? "20";
+  const startText = call.query.get("start") ?? "0";
+  if (!/^\d+$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100) throw catalogErrors.invalidQuery("limit", "an integer from 1 to 100 is expected.");
+  if (!/^\d+$/.test(startText)) throw catalogErrors.invalidQuery("start", "a non-negative integer is expected.");
+  const name = call.query.get("name");
+  const properties = call.query.get("properties");
+  const wanted = properties === null || properties === "" ? undefined : properties.split(",").map((p) => p.trim());
+  const sandboxId = call.runtime.store.sandboxId(call.orgId, call.sandboxName);
+  const matching = call.runtime.dataflows.datasetTable
+    .partition(call.orgId, call.sandboxName)
+    .filter((d) => name === null || d.name === name)
+    .slice(Number(startText), Number(startText) + Number(limitText));
+  const body: Record<string, unknown> = {};
+  for (const dataset of matching) {
+    const rendered = renderDataset(dataset, sandboxId);
+    body[dataset.id] = wanted === undefined ? rendered : Object.fromEntries(Object.entries(rendered).filter(([key]) => wanted.includes(key)));
+  }
+  return jsonReply(200, body);
+}
+
 export function deleteDataset(call: FlowCall, id: string): Reply {
   const table = call.runtime.dataflows.datasetTable;
   if (table.find(id, call.orgId, call.sandboxName) === undefined) return jsonReply(200, []);

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createConnection, deleteConnection, getConnection, getConnectionSpec, listConnectionSpecs, testConnection } from "./connections";
-import { createDataset, deleteDataset, getDataset } from "./catalog";
+import { createDataset, deleteDataset, getDataset, listDatasets } from "./catalog";
 import {
   CATALOG_ROUTE_PREFIX,
   DATA_PREP_ROUTE_PREFIX,
@@ -80,7 +80,7 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/runs\/([^/]+)$/, methods: { GET: getRun } },
   { pattern: /^\/flowSpecs$/, methods: { GET: listFlowSpecs } },
   { pattern: /^\/flowSpecs\/([^/]+)$/, methods: { GET: getFlowSpec } },
-  { pattern: /^\/catalog\/dataSets$/, methods: { POST: createDataset } },
+  { pattern: /^\/catalog\/dataSets$/, methods: { GET: listDatasets, POST: createDataset } },
   { pattern: /^\/catalog\/dataSets\/([^/]+)$/, methods: { GET: getDataset, DELETE: deleteDataset } },
   { pattern: /^\/conversion\/mappingSets$/, methods: { GET: listMappingSets, POST: createMappingSet } },
   { pattern: /^\/conversion\/mappingSets\/validate$/, methods: { POST: validateMappingSet } },

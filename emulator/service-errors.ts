@@ -21,6 +21,8 @@ export const catalogErrors = {
   unknownSchema: (schemaId: string): FlowFailure =>
     serviceFailure("catalog", 400, 1002, "Bad Request", `The schema ${schemaId} does not exist in this sandbox.`),
   notFound: (id: string): FlowFailure => serviceFailure("catalog", 404, 1010, "Not Found", `No dataSets found with id ${id}.`),
+  invalidQuery: (name: string, detail: string): FlowFailure =>
+    serviceFailure("catalog", 400, 1003, "Bad Request", `Invalid query parameter '${name}': ${detail}`),
 };
 
 export const dataPrepErrors = {

@@ -11,6 +11,7 @@ import {
   type Diagnostic,
   type MockResourceOutputs,
   type Step,
+  type StepDiff,
   type StepOp,
 } from "./engine-model";
 import { HostCallError, type ProviderHost } from "./provider-host";
@@ -20,6 +21,7 @@ import {
   cloneValue,
   containsSecrets,
   deepEqual,
+  displayedDiffPaths,
   markSecretOutputs,
   unwrapBag,
   withoutUndefined,
@@ -159,8 +161,8 @@ export class Deployment {
     return [...this.registered, ...stillPending];
   }
 
-  private addStep(op: StepOp, urn: string, type: string, failed = false): void {
-    this.steps.push({ op, urn, type, name: urnName(urn), ...(failed ? { failed: true as const } : {}) });
+  private addStep(op: StepOp, urn: string, type: string, failed = false, diff?: StepDiff): void {
+    this.steps.push({ op, urn, type, name: urnName(urn), ...(failed ? { failed: true as const } : {}), ...(diff ? { diff } : {}) });
   }
 
   private fail(urn: string, message: string): never {
@@ -257,21 +259,25 @@ export class Deployment {
     const replaceByOption =
       request.replaceOnChanges.length > 0 &&
       changedKeys(old.inputs, inputs).some((key) => request.replaceOnChanges.includes(key) || request.replaceOnChanges.includes("*"));
-    if (!changed) {
+    // Like the engine (step_generator.go, `hasInitErrors`): a resource recorded with initialization errors gets an
+    // update even when its inputs did not change, so the provider can finish what the failed create began.
+    const hasInitErrors = (old.initErrors ?? []).length > 0;
+    const stepDiff: StepDiff = { paths: displayedDiffPaths(old.inputs, inputs), replaces: [...diff.replaces] };
+    if (!changed && !hasInitErrors) {
       this.registered.push({ ...this.baseState(urn, request), id: old.id, inputs, outputs: old.outputs });
       this.addStep("same", urn, request.type);
       return { urn, id: old.id, object: old.outputs };
     }
-    if (diff.replaces.length > 0 || replaceByOption) {
+    if (changed && (diff.replaces.length > 0 || replaceByOption)) {
       const deleteFirst = request.deleteBeforeReplace ?? diff.deleteBeforeReplace;
       if (deleteFirst && !this.context.preview) {
         await this.call(urn, "delete", () => host.delete(urn, old.id ?? "", unwrapBag(old.outputs), unwrapBag(old.inputs)));
         this.goneOldUrns.add(urn);
       }
       // Create-before-delete: the old resource is deleted after the program, once its replacement exists.
-      return this.createDynamic(urn, request, inputs, "replace", deleteFirst ? undefined : old);
+      return this.createDynamic(urn, request, inputs, "replace", deleteFirst ? undefined : old, stepDiff);
     }
-    return this.updateDynamic(urn, request, inputs, old);
+    return this.updateDynamic(urn, request, inputs, old, stepDiff);
   }
 
   private async createDynamic(
@@ -280,12 +286,13 @@ export class Deployment {
     inputs: PropertyBag,
     op: "create" | "replace",
     replacedLater?: ResourceState,
+    diff?: StepDiff,
   ): Promise<RegistrationResult> {
     if (this.context.preview) {
       const outputs = cloneValue(inputs);
       markSecretOutputs(outputs, request.additionalSecretOutputs);
       this.registered.push({ ...this.baseState(urn, request), inputs, outputs });
-      this.addStep(op, urn, request.type);
+      this.addStep(op, urn, request.type, false, diff);
       return { urn, id: "", object: outputs };
     }
     const host = await this.context.providerHost();
@@ -295,26 +302,32 @@ export class Deployment {
       annotateSecrets(outputs, inputs);
       markSecretOutputs(outputs, request.additionalSecretOutputs);
       this.registered.push({ ...this.baseState(urn, request), id: created.id, inputs, outputs });
-      this.addStep(op, urn, request.type);
+      this.addStep(op, urn, request.type, false, diff);
       if (replacedLater !== undefined) {
         this.replacedOld.push(replacedLater);
       }
       return { urn, id: created.id, object: outputs };
     } catch (error) {
-      if (this.recordPartial(urn, request, inputs, error, op) && replacedLater !== undefined) {
+      if (this.recordPartial(urn, request, inputs, error, op, diff) && replacedLater !== undefined) {
         this.replacedOld.push(replacedLater);
       }
       return this.fail(urn, `creating ${urn}: ${errorDetails(error)}`);
     }
   }
 
-  private async updateDynamic(urn: string, request: RegistrationRequest, inputs: PropertyBag, old: ResourceState): Promise<RegistrationResult> {
+  private async updateDynamic(
+    urn: string,
+    request: RegistrationRequest,
+    inputs: PropertyBag,
+    old: ResourceState,
+    diff: StepDiff,
+  ): Promise<RegistrationResult> {
     const id = old.id ?? "";
     if (this.context.preview) {
       const outputs = cloneValue(inputs);
       markSecretOutputs(outputs, request.additionalSecretOutputs);
       this.registered.push({ ...this.baseState(urn, request), id, inputs, outputs });
-      this.addStep("update", urn, request.type);
+      this.addStep("update", urn, request.type, false, diff);
       return { urn, id, object: outputs };
     }
     const host = await this.context.providerHost();
@@ -324,10 +337,10 @@ export class Deployment {
       annotateSecrets(outputs, inputs);
       markSecretOutputs(outputs, request.additionalSecretOutputs);
       this.registered.push({ ...this.baseState(urn, request), id, inputs, outputs });
-      this.addStep("update", urn, request.type);
+      this.addStep("update", urn, request.type, false, diff);
       return { urn, id, object: outputs };
     } catch (error) {
-      if (!this.recordPartial(urn, request, inputs, error, "update")) {
+      if (!this.recordPartial(urn, request, inputs, error, "update", diff)) {
         // The update did not happen: the resource keeps its previous state.
         this.registered.push(old);
       }
@@ -336,17 +349,17 @@ export class Deployment {
   }
 
   /** Records a resource the provider reported as created/updated but not initialized. True when it did. */
-  private recordPartial(urn: string, request: RegistrationRequest, inputs: PropertyBag, error: unknown, op: StepOp): boolean {
+  private recordPartial(urn: string, request: RegistrationRequest, inputs: PropertyBag, error: unknown, op: StepOp, diff?: StepDiff): boolean {
     const failure = error instanceof HostCallError ? error.initFailure : undefined;
     if (failure === undefined || !failure.id) {
-      this.addStep(op, urn, request.type, true);
+      this.addStep(op, urn, request.type, true, diff);
       return false;
     }
     const outputs = failure.properties;
     annotateSecrets(outputs, inputs);
     markSecretOutputs(outputs, request.additionalSecretOutputs);
     this.registered.push({ ...this.baseState(urn, request), id: failure.id, inputs, outputs, initErrors: failure.reasons });
-    this.addStep(op, urn, request.type, true);
+    this.addStep(op, urn, request.type, true, diff);
     return true;
   }
 

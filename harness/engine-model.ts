@@ -14,6 +14,19 @@ export interface Step {
   readonly name: string;
   /** Set when the provider call for this step failed (the resource may still be recorded, e.g. partially created). */
   readonly failed?: true;
+  /**
+   * Update and replace of a dynamic resource: the property paths `pulumi preview --diff` marks for it (see
+   * `displayedDiffPaths`), and the keys the provider said force the replacement (the engine's `keys`).
+   */
+  readonly diff?: StepDiff;
+}
+
+/** What an update or replace changes, as the engine shows it. */
+export interface StepDiff {
+  /** Input property paths shown as changed (`name`, `auth.params.user`), sorted; secrets compare as `[secret]`. */
+  readonly paths: readonly string[];
+  /** Top-level keys the provider reported as needing a replacement (empty for an update). */
+  readonly replaces: readonly string[];
 }
 
 /** A diagnostic message: engine `Log` calls from the program (DEBUG filtered) and the engine's own step errors. */

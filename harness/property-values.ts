@@ -197,3 +197,58 @@ export function revealSecrets(value: unknown): unknown {
   }
   return value;
 }
+
+/** What the engine's display shows for a secret when secrets are not shown. */
+const secretPlaceholder = "[secret]";
+
+/** A value as the engine's display sees it: every secret replaced by `[secret]`, at any depth. */
+function displayValue(value: unknown): unknown {
+  if (isWireSecret(value)) {
+    return secretPlaceholder;
+  }
+  if (Array.isArray(value)) {
+    return value.map(displayValue);
+  }
+  if (isPlainObject(value)) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      result[key] = displayValue(item);
+    }
+    return result;
+  }
+  return value;
+}
+
+/**
+ * The property paths `pulumi preview --diff` marks (`~`, `+`, `-`) for a resource whose provider returns no
+ * detailed diff, as the Node.js dynamic-provider host never does: the engine diffs the old inputs against the new
+ * ones itself (backend/display/object_diff.go), ignoring internal keys (`__provider`), on values whose secrets the
+ * event stream has already replaced by `[secret]`, so a secret whose value alone changed marks nothing. Objects
+ * and arrays present on both sides are walked; anything else that differs is one path (`auth.params.user`,
+ * `items[0]`). Sorted.
+ */
+export function displayedDiffPaths(olds: PropertyBag, news: PropertyBag): string[] {
+  const paths: string[] = [];
+  const walk = (left: unknown, right: unknown, at: string): void => {
+    if (isPlainObject(left) && isPlainObject(right)) {
+      const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+      for (const key of keys) {
+        if (at === "" && key.startsWith("__")) continue;
+        if (left[key] === undefined && right[key] === undefined) continue;
+        walk(left[key], right[key], at === "" ? key : `${at}.${key}`);
+      }
+      return;
+    }
+    if (Array.isArray(left) && Array.isArray(right)) {
+      for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+        walk(left[index], right[index], `${at}[${index}]`);
+      }
+      return;
+    }
+    if (!deepEqual(left, right)) {
+      paths.push(at);
+    }
+  };
+  walk(displayValue(olds), displayValue(news), "");
+  return paths.sort();
+}

@@ -21,7 +21,7 @@ import { annotateSecrets, deepEqual, markSecretOutputs, revealSecrets, unwrapBag
 import { stackType } from "./sdk";
 import { loadResources, readStateFile, writeStateFile, type ResourceState, type StateFile } from "./state";
 
-export type { Diagnostic, MockInvoke, MockResourceOutputs, Step, StepOp } from "./engine-model";
+export type { Diagnostic, MockInvoke, MockResourceOutputs, Step, StepDiff, StepOp } from "./engine-model";
 export type { ResourceState, StateFile } from "./state";
 export { unknown, type RevealedSecret } from "./property-values";
 

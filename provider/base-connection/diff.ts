@@ -42,28 +42,34 @@ export function diffBaseConnection(olds: StoredOutputs, inputs: BaseConnectionIn
   if (olds.sandboxName !== undefined && declaredSandbox !== olds.sandboxName) replaces.push("sandboxName");
   const changes =
     replaces.length > 0 ||
-    inputs.name !== olds.name ||
-    (inputs.description || undefined) !== (olds.description || undefined) ||
+    aepFieldsChanged(olds, inputs) ||
     inputs.verify !== (olds.verify ?? false) ||
-    !sameRecord(olds.timeouts ?? {}, inputs.timeouts ?? {}) ||
-    authChanged(olds, inputs);
+    !sameRecord(olds.timeouts ?? {}, inputs.timeouts ?? {});
   return { changes, replaces };
 }
 
-/** The JSON Patch operations that take the stored connection to the declared inputs. */
-export function patchOperations(olds: StoredOutputs, inputs: KnownBaseConnectionInputs): JsonPatchOperation[] {
-  const operations: JsonPatchOperation[] = [];
-  if (inputs.name !== olds.name) {
-    operations.push({ op: "replace", path: "/name", value: inputs.name });
+/** Whether what AEP holds (name, description, auth params) differs from state: only then does an update write. */
+export function aepFieldsChanged(olds: StoredOutputs, inputs: BaseConnectionInputs): boolean {
+  return inputs.name !== olds.name || (inputs.description || undefined) !== (olds.description || undefined) || authChanged(olds, inputs);
+}
+
+/**
+ * The JSON Patch that writes the whole declared state (name, description, every auth param), not only what differs
+ * from state: after an update that AEP applied but whose answer was lost (a killed host), state is behind AEP, and
+ * a diff against it would leave that update's fields in place. `olds` (when known) tells whether a description
+ * of a connection without an identity must be removed.
+ */
+export function patchOperations(olds: StoredOutputs | undefined, inputs: KnownBaseConnectionInputs): JsonPatchOperation[] {
+  const operations: JsonPatchOperation[] = [{ op: "replace", path: "/name", value: inputs.name }];
+  const description = describedAs(inputs);
+  if (description !== undefined) {
+    operations.push({ op: "add", path: "/description", value: description });
+  } else if (olds?.description) {
+    // Only without an identity (with one, the marker is always there): removing an absent description fails (FLOW-1455).
+    operations.push({ op: "remove", path: "/description" });
   }
-  if ((inputs.description || undefined) !== (olds.description || undefined)) {
-    const description = describedAs(inputs);
-    operations.push(description === undefined ? { op: "remove", path: "/description" } : { op: "add", path: "/description", value: description });
-  }
-  if (authChanged(olds, inputs)) {
-    // `/auth/params` is replaced whole, so every param is sent, unchanged secrets included.
-    operations.push({ op: "replace", path: "/auth/params", value: inputs.auth.params });
-  }
+  // `/auth/params` is replaced whole, so every param is sent, unchanged secrets included.
+  operations.push({ op: "replace", path: "/auth/params", value: inputs.auth.params });
   return operations;
 }
 

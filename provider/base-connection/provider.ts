@@ -7,7 +7,7 @@
  *   which a connection left by an interrupted earlier run shows up by its marker (or, with `adopt`, GET + PATCH an
  *   existing one). The outputs come from the declared inputs and the POST's id and etag: no read-back;
  * - read (refresh): GET; only a 404 about the connection reports it gone;
- * - update: PATCH with If-Match (412: re-read and retry once); its answer gives the new etag;
+ * - update: PATCH with If-Match of the whole declared state (412: re-read and retry once); its answer gives the new etag;
  * - delete: DELETE; 404 counts as done.
  * Every operation runs within its deadline (`timeouts`), and every call made for a connection keeps that
  * connection's secrets out of any error it raises.
@@ -29,7 +29,7 @@ import { hasUnknown, plain } from "../shared/check";
 import { IncompleteWriteError, InvalidInputsError } from "../shared/errors";
 import { explainImsError, type ProviderConfig, type ProviderSession } from "../shared/session";
 import { withDeadline, type Operation, type Timeouts } from "../shared/timeouts";
-import { describedAs, diffBaseConnection, patchOperations } from "./diff";
+import { aepFieldsChanged, describedAs, diffBaseConnection, patchOperations } from "./diff";
 import { validateBaseConnectionInputs, type BaseConnectionInputs } from "./inputs";
 import {
   parseStoredOutputs,
@@ -149,10 +149,10 @@ export class BaseConnectionProvider {
     const secrets = [...secretTexts(inputs.source, inputs.auth.specName, inputs.auth.params), ...this.storedSecrets(olds)];
     const hint = "The change may or may not have been applied; the next pulumi up applies it if it was not.";
     return this.run("update", inputs.timeouts, `base connection ${id}`, hint, sandboxName, secrets, async (call) => {
-      const operations = patchOperations(olds, inputs);
       let etag = olds.etag ?? "";
-      if (operations.length > 0) {
-        etag = (await this.patch(id, etag, operations, call)).etag;
+      // A change of `verify` or `timeouts` alone writes nothing to AEP.
+      if (aepFieldsChanged(olds, inputs)) {
+        etag = (await this.patch(id, etag, patchOperations(olds, inputs), call)).etag;
       }
       const fallback: Connection = {
         id,
@@ -247,7 +247,7 @@ export class BaseConnectionProvider {
     if (created.recovered === "earlier-run") {
       // Made by a run that never heard back: it holds that run's inputs, which may differ from these.
       try {
-        etag = (await this.patch(created.id, etag, this.declaredState(inputs), call)).etag;
+        etag = (await this.patch(created.id, etag, patchOperations(undefined, inputs), call)).etag;
       } catch (error) {
         throw incompleteWrite(
           `Base connection ${created.id}, created by an earlier run that was interrupted, was found by its marker, but bringing it to the declared state failed: ${errorText(error)}`,
@@ -266,16 +266,6 @@ export class BaseConnectionProvider {
     };
     const outs = await this.finish(created.id, inputs, fallback, call, news);
     return { id: created.id, outs };
-  }
-
-  /** The operations that set name, description (with the marker) and every auth param to the declared ones. */
-  private declaredState(inputs: KnownBaseConnectionInputs): JsonPatchOperation[] {
-    const description = describedAs(inputs);
-    return [
-      { op: "replace", path: "/name", value: inputs.name },
-      ...(description !== undefined ? [{ op: "add" as const, path: "/description", value: description }] : []),
-      { op: "replace", path: "/auth/params", value: inputs.auth.params },
-    ];
   }
 
   /** Take over an existing connection: check it, then PATCH it to the declared state. */
@@ -306,7 +296,7 @@ export class BaseConnectionProvider {
           `auth.specName is "${inputs.auth.specName}". The auth spec of a connection cannot be changed.`,
       );
     }
-    const patched = await this.patch(connectionId, existing.etag, this.declaredState(inputs), call);
+    const patched = await this.patch(connectionId, existing.etag, patchOperations(undefined, inputs), call);
     const fallback: Connection = { ...existing, etag: patched.etag, name: inputs.name, description: inputs.description };
     const outs = await this.finish(connectionId, inputs, fallback, call, news);
     return { id: connectionId, outs };

@@ -8,8 +8,12 @@ import { lenient } from "./wire";
 
 /** Adobe error details, whichever dialect the body used. */
 export interface AdobeError {
+  /** `flow` is the `https://ns.adobe.com/aep/errors/<SERVICE>-<code>-<status>` envelope of any AEP service. */
   dialect: "gateway" | "flow" | "legacy" | "problem" | "unknown";
-  /** Gateway `error_code` or FLOW code number. */
+  /**
+   * Gateway `error_code` or FLOW code number (`"1418"`). Other services' envelope codes keep their prefix
+   * (`"CATALOG-1010"`, `"DATAPREP-1006"`): their numbers are not FLOW's and must never be mistaken for them.
+   */
   code?: string;
   /** How the code reads in a message: `FLOW-1404` or `401013`. */
   codeLabel?: string;
@@ -34,7 +38,7 @@ const errorBodySchema = z
   })
   .loose();
 
-const FLOW_TYPE = /FLOW-(\d+)-\d+\/?$/;
+const FLOW_TYPE = /\b(FLOW|CATALOG|DATAPREP)-(\d+)-\d+\/?$/;
 
 /**
  * Reads an error body in any of Adobe's dialects: gateway `{error_code, message}` (code as string or number),
@@ -58,10 +62,11 @@ export function parseAdobeError(text: string, headerRequestId?: string): AdobeEr
   const body = parsed.data;
   const details = typeof body.errorDetails === "string" ? body.errorDetails : undefined;
 
-  const flowCode = body.type === undefined ? undefined : FLOW_TYPE.exec(body.type)?.[1];
-  if (flowCode !== undefined) {
-    const message = body.report?.["detailed-message"] ?? body.errorMessage ?? details ?? body.title;
-    const error: AdobeError = { dialect: "flow", code: flowCode, codeLabel: `FLOW-${flowCode}` };
+  const envelope = body.type === undefined ? null : FLOW_TYPE.exec(body.type);
+  if (envelope !== null && envelope[1] !== undefined && envelope[2] !== undefined) {
+    const message = body.report?.["detailed-message"] ?? body.errorMessage ?? details ?? body.detail ?? body.title;
+    const label = `${envelope[1]}-${envelope[2]}`;
+    const error: AdobeError = { dialect: "flow", code: envelope[1] === "FLOW" ? envelope[2] : label, codeLabel: label };
     if (message !== undefined) error.text = message;
     return withRequestId(error, body.report?.["request-id"]);
   }

@@ -8,7 +8,7 @@
  */
 import type { Dispatcher } from "undici";
 import { parseAdobeError } from "./adobe-errors";
-import { httpError, NoResponseError, NotFoundError, ResponseTooLargeError, UnparseableResponseError, type FlowServiceError, type FlowServiceErrorInit } from "./errors";
+import { flowIdsNamedIn, httpError, IN_USE_CODES, NoResponseError, NotFoundError, ResponseTooLargeError, UnparseableResponseError, type FlowServiceError, type FlowServiceErrorInit } from "./errors";
 import { headerValue, RESPONSE_TOO_LARGE, sendOnce, TransportError, type HttpResponse, type Timeouts } from "./http";
 import { getAccessToken, invalidateAccessToken, type TokenRequest } from "./ims";
 import { parseRetryAfter, RETRYABLE_STATUSES, RetryBudget, sleep, type RetryPolicy } from "./retry";
@@ -18,6 +18,20 @@ import type { RequestOptions } from "./types";
 
 /** Path of the Flow Service API below the platform URL. */
 export const FLOW_SERVICE_BASE_PATH = "/data/foundation/flowservice";
+
+/** Path of the Catalog Service API (datasets) below the platform URL. */
+export const CATALOG_BASE_PATH = "/data/foundation/catalog";
+
+/** Path of the Data Prep API (mapping sets) below the platform URL (its own docs misspell it `/conversation`). */
+export const DATA_PREP_BASE_PATH = "/data/foundation/conversion";
+
+/**
+ * The same context addressing another AEP service of the platform (Catalog, Data Prep): same credentials, token
+ * cache, transport, limits and retry policy; only the base path differs. Paths in its errors are relative to it.
+ */
+export function serviceContext(ctx: CallContext, basePath: string): CallContext {
+  return { ...ctx, baseUrl: `${ctx.settings.platformUrl}${basePath}` };
+}
 
 /** Everything a call needs from its client. */
 export interface CallContext {
@@ -32,7 +46,7 @@ export interface CallContext {
 
 /** One logical request. */
 export interface CallSpec {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Relative to the base, already encoded, without query string. */
   path: string;
   query?: readonly (readonly [string, string])[];
@@ -167,6 +181,7 @@ export function failure(ctx: CallContext, spec: CallSpec, exchange: Exchange, no
   if (adobe.codeLabel !== undefined) init.codeLabel = adobe.codeLabel;
   const secrets = secretsOf(ctx, spec, exchange);
   if (adobe.requestId !== undefined) init.requestId = excerpt(adobe.requestId, secrets);
+  if (adobe.code !== undefined && IN_USE_CODES.has(adobe.code)) init.blockingFlowIds = flowIdsNamedIn(adobe.text, spec.path, adobe.requestId);
   const detail = adobe.text === undefined ? undefined : excerpt(adobe.text, secrets);
   const parts = [detail, note].filter((part): part is string => part !== undefined && part !== "");
   if (parts.length > 0) init.detail = parts.join("; ");

@@ -1,27 +1,16 @@
 /**
  * Base connections (`/connections`): their wire shapes and every operation on them.
  *
- * `POST /connections` never creates a duplicate and never takes another stack's connection for its own. With an
- * identity (identity.ts), a create looks for the connections that carry the identity's marker: one is returned as
- * recovered (an earlier run was killed after AEP committed, or this call's answer was lost), several stop with an
- * error listing them, none lets the POST go. A POST is sent again only when the server certainly did not apply it
- * or when no connection carries the marker after a transient failure. Without an identity, nothing existing is
- * ever taken for the result.
- *
- * The first look costs no round trip of its own when the caller passes a {@link ConnectionSnapshot}: one listing
- * of the sandbox shared by every create of a run. A create that finds it complete decides from it; one that
- * arrives while it is still loading sends its POST at once and checks the listing afterwards, reporting as
- * `strays` what an interrupted earlier run left, for the caller to delete. Later looks (after a lost answer) are
- * always fresh lookups.
+ * `POST /connections` is the crash-safe create of safe-create.ts (never a duplicate, never another stack's
+ * connection), with the connection's marker in its description and one shared listing for the first look: a
+ * {@link ConnectionSnapshot} of the sandbox, loaded once per run, so that the look costs a create no round trip.
  */
 import { z } from "zod";
-import { failure, isResourceNotFound, segment, send, unparseable, type CallContext, type CallSpec, type Exchange } from "./call";
-import { AmbiguousCreateError, FlowServiceError, type FlowServiceErrorInit } from "./errors";
-import { headerValue } from "./http";
+import { failure, isResourceNotFound, segment, send, unparseable, type CallContext, type CallSpec } from "./call";
 import { splitMarker, type CreateIdentity } from "./identity";
 import { firstPage, iteratePages, pageParser } from "./paging";
 import { secretStringsOf } from "./redaction";
-import { parseRetryAfter, RETRYABLE_STATUSES, RetryBudget, sleep } from "./retry";
+import { createSafely } from "./safe-create";
 import type { Connection, ConnectionSpec, JsonPatchOperation, ListQuery, NewConnection, RequestOptions } from "./types";
 import { lenient, looseRecord, parseJson, stripUndefined, type Parsed } from "./wire";
 
@@ -132,8 +121,9 @@ export interface CreatedConnection {
    */
   recovered: false | "earlier-run" | "this-call";
   /**
-   * Connections carrying this create's marker that an interrupted earlier run left, found in the shared
-   * listing only after this call's POST had been sent: the caller deletes them (they are no one's). Usually empty.
+   * Other connections carrying this create's marker, left by interrupted attempts (found in the shared listing
+   * after this call's POST, or beside the one recovered): the caller deletes them (no state holds them). Usually
+   * empty.
    */
   strays: string[];
 }
@@ -225,26 +215,6 @@ async function findSameNamed(ctx: CallContext, body: NewConnection, options: Req
   return found;
 }
 
-/** The parts of the original failure worth keeping on an error that explains what happened after it. */
-function adobeFields(original: FlowServiceError): FlowServiceErrorInit {
-  const init: FlowServiceErrorInit = { status: original.status, method: original.method, path: original.path };
-  if (original.adobeCode !== undefined) init.adobeCode = original.adobeCode;
-  if (original.requestId !== undefined) init.requestId = original.requestId;
-  return init;
-}
-
-/** True when the exchange may have created the connection without us learning its id. */
-function outcomeUnknown(exchange: Exchange): boolean {
-  if (exchange.response !== undefined) return exchange.response.status >= 500;
-  return exchange.transportError?.sent ?? false;
-}
-
-/** True when trying the POST again (after finding nothing) is reasonable. */
-function transient(exchange: Exchange): boolean {
-  if (exchange.response !== undefined) return RETRYABLE_STATUSES.has(exchange.response.status);
-  return exchange.transportError?.transient ?? false;
-}
-
 /** Options of a create: per-call options, plus the identity that lets it find what it created. */
 export interface CreateOptions extends RequestOptions {
   /**
@@ -262,126 +232,35 @@ export async function createConnection(ctx: CallContext, body: NewConnection, op
   if (identity !== undefined && splitMarker(body.description).key !== identity.key) {
     throw new TypeError("createConnection: body.description must end with the identity's marker");
   }
-  const budget = new RetryBudget(ctx.retry);
-  const spec: CallSpec = {
-    method: "POST",
-    path: "/connections",
-    body,
-    idempotent: false,
-    secrets: secretStringsOf(body.auth?.params),
-    options: requestOptions,
-    budget,
-  };
-  const ambiguous = (own: Connection[], original?: FlowServiceError): AmbiguousCreateError => {
-    const ids = own.map((c) => c.id);
-    return new AmbiguousCreateError(
-      original === undefined ? { status: 0, method: "POST", path: "/connections" } : adobeFields(original),
-      ids,
-      `${original === undefined ? "POST /connections not sent" : original.message}: ${ids.length} connections named ` +
-        `${JSON.stringify(body.name)} carry this resource's marker: ${ids.join(", ")}. Not creating another one; ` +
-        `delete all but one of them (or set adopt to the one to keep), then run pulumi up again.`,
-    );
-  };
-  let attempts = 0;
-  // Set when the first POST went out before the shared listing was complete: it is checked after the POST.
-  let checkAfterPost = false;
-  for (;;) {
-    // Before every POST, the first included: an earlier run killed after AEP committed, or this call's own POST
-    // whose answer was lost, left a connection that carries the marker.
-    if (identity !== undefined) {
-      let own: Connection[] | undefined;
-      if (attempts === 0 && snapshot !== undefined) {
-        const listed = snapshot.peek();
-        if (listed === "pending") {
-          void snapshot.load();
-          checkAfterPost = true;
-        } else if (listed !== undefined) {
-          own = listed.filter((connection) => isOwnConnection(connection, body, identity));
-        }
-      }
-      if (own === undefined && !(attempts === 0 && checkAfterPost)) own = await findOwn(ctx, body, identity, requestOptions);
-      if (own !== undefined && own.length === 1) return { id: own[0]!.id, etag: own[0]!.etag, recovered: attempts === 0 ? "earlier-run" : "this-call", strays: [] };
-      if (own !== undefined && own.length > 1) throw ambiguous(own);
-    }
-    attempts += 1;
-    const exchange = await send(ctx, spec);
-    const response = exchange.response;
-    let original: FlowServiceError;
-    if (response !== undefined && response.status >= 200 && response.status < 300) {
-      const parsed = parseCreated(response.text);
-      if (parsed.ok && checkAfterPost && identity !== undefined) {
-        const listed = await snapshot!.load();
-        // Created either way: a failing lookup must not turn the new connection into an orphan; it only leaves
-        // unfound what an earlier interrupted run may have left.
-        const own =
-          listed !== undefined
-            ? listed.filter((c) => isOwnConnection(c, body, identity))
-            : await findOwn(ctx, body, identity, requestOptions).catch(() => [] as Connection[]);
-        return { ...parsed.value, recovered: false, strays: own.map((c) => c.id).filter((id) => !sameId(id, parsed.value.id)) };
-      }
-      if (parsed.ok) return { ...parsed.value, recovered: false, strays: [] };
-      // It was created, but the answer is unreadable: find it, and never create it again.
-      original = unparseable(spec, response, parsed.problem);
-    } else if (outcomeUnknown(exchange)) {
-      original = failure(ctx, spec, exchange);
-    } else {
-      throw failure(ctx, spec, exchange);
-    }
-
-    const created = response !== undefined && response.status < 300;
-    const retryAfterMs = response === undefined ? undefined : parseRetryAfter(headerValue(response.headers, "retry-after"));
-    const delay = created || !transient(exchange) ? undefined : budget.nextDelay(retryAfterMs);
-    // With an identity, a transient failure is looked into by the next round's lookup, after the backoff: a create
-    // that AEP applied late, or lists late, then still shows up before anything is sent again.
-    if (delay !== undefined && identity !== undefined) {
-      await sleep(delay, requestOptions.signal);
-      continue;
-    }
-
-    let found: Connection[];
-    try {
-      found = identity === undefined ? await findSameNamed(ctx, body, requestOptions) : await findOwn(ctx, body, identity, requestOptions);
-    } catch (lookupError) {
-      if (requestOptions.signal?.aborted === true) throw lookupError;
-      const reason = lookupError instanceof Error ? lookupError.message : String(lookupError);
-      throw new FlowServiceError(
-        { ...adobeFields(original), cause: lookupError },
-        `${original.message}; the create may have succeeded, and looking for the connection named ` +
-          `${JSON.stringify(body.name)} failed (${reason}). ` +
-          (identity === undefined
-            ? "Check whether it exists before creating it again."
-            : "The next pulumi up finds it by the marker in its description if it exists, and creates it otherwise."),
-      );
-    }
-    if (identity !== undefined) {
-      if (found.length === 1) return { id: found[0]!.id, etag: found[0]!.etag, recovered: "this-call", strays: [] };
-      if (found.length > 1) throw ambiguous(found, original);
-      if (created) {
-        throw new FlowServiceError(
-          adobeFields(original),
-          `${original.message}; AEP created the connection, but it is not listed yet. Run pulumi up again: it finds the ` +
-            "connection by the marker in its description.",
-        );
-      }
-      throw new FlowServiceError(
-        adobeFields(original),
-        `${original.message}; no connection carries this resource's marker, so AEP did not create it. Run pulumi up again.`,
-      );
-    }
-    if (found.length > 0) {
-      const ids = found.map((c) => c.id);
-      throw new AmbiguousCreateError(
-        adobeFields(original),
-        ids,
-        `${original.message}; the create may have succeeded, and it cannot be proven which connection named ` +
-          `${JSON.stringify(body.name)} it made, if any: ${ids.join(", ")}. Not creating another one; adopt the ` +
-          `right one (adopt: "<id>") or delete the extra ones.`,
-      );
-    }
-    if (delay === undefined) throw original;
-    await sleep(delay, requestOptions.signal);
-  }
+  const own = (listed: readonly Connection[] | undefined): Connection[] | undefined =>
+    listed === undefined ? undefined : listed.filter((connection) => isOwnConnection(connection, body, identity!));
+  const sharedLook =
+    identity === undefined || snapshot === undefined
+      ? undefined
+      : {
+          peek: (): Connection[] | undefined | "pending" => {
+            const listed = snapshot.peek();
+            if (listed !== "pending") return own(listed);
+            void snapshot.load();
+            return "pending";
+          },
+          settled: async (): Promise<Connection[] | undefined> => own(await snapshot.load()),
+        };
+  return createSafely(ctx, {
+    what: "connection",
+    name: body.name,
+    spec: { method: "POST", path: "/connections", body, secrets: secretStringsOf(body.auth?.params), options: requestOptions },
+    identity,
+    parse: (response) => parseCreated(response.text),
+    findOwn: (key) => findOwn(ctx, body, key, requestOptions),
+    findSameNamed: () => findSameNamed(ctx, body, requestOptions),
+    idOf: (connection) => connection.id,
+    createdAtOf: (connection) => connection.createdAt,
+    fromFound: (connection) => ({ id: connection.id, etag: connection.etag }),
+    ...(sharedLook === undefined ? {} : { sharedLook }),
+  });
 }
+
 /** `GET /connections/{id}` → the connection, or undefined when it does not exist (404). */
 export async function getConnection(ctx: CallContext, id: string, options: RequestOptions): Promise<Connection | undefined> {
   const spec: CallSpec = { method: "GET", path: `/connections/${segment(id)}`, idempotent: true, options };

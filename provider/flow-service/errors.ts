@@ -147,6 +147,8 @@ export interface FlowServiceErrorInit {
   /** Adobe's explanation, or why no response arrived. Already redacted. */
   detail?: string;
   requestId?: string;
+  /** For an {@link InUseError}: ids of the flows that keep the object in use, as far as Adobe's answer names them. */
+  blockingFlowIds?: readonly string[];
   cause?: unknown;
 }
 
@@ -269,12 +271,21 @@ export class StaleEtagError extends FlowServiceError {
   }
 }
 
-/** The object cannot be deleted while others use it (Flow Service FLOW-1418: a base connection used by dataflows). */
+/**
+ * The object cannot be deleted while others use it: FLOW-1418 (a base connection used by dataflows), FLOW-1447
+ * ("Found active flows containing id …": a source or target connection), or a mapping set a flow pins.
+ */
 export class InUseError extends FlowServiceError {
   override readonly name = "InUseError";
+  /**
+   * Ids of the flows that use the object, when Adobe's answer names them (FLOW-1447 does; FLOW-1418 does not);
+   * empty when it names none. Never includes the id of the object being deleted.
+   */
+  readonly blockingFlowIds: readonly string[];
   constructor(init: FlowServiceErrorInit, message?: string) {
     super(init, message, ERROR_CODES.inUse);
     brand(this, BRANDS.inUse);
+    this.blockingFlowIds = [...(init.blockingFlowIds ?? [])];
   }
   static override isInstance(e: unknown): e is InUseError {
     return hasBrand(e, BRANDS.inUse);
@@ -300,7 +311,24 @@ export class AmbiguousCreateError extends FlowServiceError {
 }
 
 /** Flow Service codes that refuse a delete because other objects still use the target. */
-const IN_USE_CODES: ReadonlySet<string> = new Set(["1418", "1447"]);
+export const IN_USE_CODES: ReadonlySet<string> = new Set(["1418", "1447"]);
+
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/**
+ * The flow ids an in-use error's text names: every UUID in it except those of the request path (the object being
+ * deleted) and the request id. Flow ids are UUIDs (dataflows.md §1), lower-cased here, in order, without repeats.
+ */
+export function flowIdsNamedIn(text: string | undefined, path: string, requestId?: string): string[] {
+  if (text === undefined) return [];
+  const excluded = new Set([...(path.match(UUID) ?? []), ...(requestId?.match(UUID) ?? [])].map((id) => id.toLowerCase()));
+  const ids: string[] = [];
+  for (const match of text.match(UUID) ?? []) {
+    const id = match.toLowerCase();
+    if (!excluded.has(id) && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
 
 /**
  * The error for an HTTP error status, as the most specific class that fits: 412 → {@link StaleEtagError},

@@ -51,7 +51,7 @@ export async function closeSharedAgents(): Promise<void> {
 /** One HTTP exchange. */
 export interface HttpRequest {
   url: string;
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   headers: Record<string, string>;
   body?: string;
   dispatcher: Dispatcher;
@@ -189,12 +189,15 @@ export async function sendOnce(req: HttpRequest): Promise<HttpResponse> {
 
 /** The body as text, refusing it as soon as it is known to exceed `maxBytes` (declared length or bytes read). */
 async function readLimited(
-  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
+  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown; on?(event: "error", listener: (error: Error) => void): unknown },
   contentLength: string | undefined,
   maxBytes: number,
   status: number,
 ): Promise<string> {
   const tooLarge = () => {
+    // Nobody reads the body after this: the abort error its destroy emits must not become an uncaught exception
+    // (with a declared Content-Length the refusal comes before the body is iterated, so no reader is attached).
+    body.on?.("error", () => undefined);
     body.destroy();
     const limit = maxBytes % (1024 * 1024) === 0 ? `${maxBytes / (1024 * 1024)} MiB` : `${maxBytes} bytes`;
     const reason = `its body is larger than ${limit}, the response size limit (AEP_MAX_RESPONSE_BYTES raises it)`;

@@ -86,7 +86,10 @@ export function secretTexts(source: string, specName: string, params: Readonly<R
     const parsed = parseConnectionString(value, []);
     if (!parsed.ok) continue;
     for (const pair of parsed.parsed.pairs) {
-      if (SECRET_KEYS.test(pair.rawKey)) texts.push(pair.value, pair.raw);
+      if (!SECRET_KEYS.test(pair.rawKey)) continue;
+      // A server that splits the string at every ';' (as Adobe's own pattern reads it) echoes the pieces of a
+      // quoted value that contains one.
+      texts.push(pair.value, pair.raw, ...pair.value.split(";").map((piece) => piece.trim()));
     }
   }
   return [...new Set(texts)].filter((text) => text !== "");

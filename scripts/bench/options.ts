@@ -22,6 +22,12 @@ export interface BenchOptions {
    * holds, not on how long it waits; 0 keeps 1,000 connections within seconds. @default 0
    */
   memoryLatencyMs: number;
+  /**
+   * Runs of the real-CLI scenario (`--cli-runs`): `pulumi up`, a no-op up and `pulumi destroy` of `connections`
+   * connections, this package against the minimal provider, at the bench latency and at 0 ms. 0 skips it; it is
+   * also skipped (and the report says so) when no Pulumi CLI is found (`npm run pulumi:install`). @default 1
+   */
+  cliRuns: number;
   /** Where the report is written (`--out`), relative to the working directory. @default "BENCHMARKS.md" */
   output: string;
 }
@@ -34,6 +40,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<BenchOptions, "imsLatencyMs">> = {
   parallelism: 10,
   memoryConnections: 1000,
   memoryLatencyMs: 0,
+  cliRuns: 1,
   output: "BENCHMARKS.md",
 };
 
@@ -45,6 +52,7 @@ const NUMERIC_FLAGS = {
   "--parallelism": { key: "parallelism", min: 1 },
   "--memory-connections": { key: "memoryConnections", min: 1 },
   "--memory-latency": { key: "memoryLatencyMs", min: 0 },
+  "--cli-runs": { key: "cliRuns", min: 0 },
 } as const satisfies Record<string, { key: keyof BenchOptions; min: number }>;
 
 /** Usage text printed for `--help` and after a bad option. */
@@ -57,6 +65,7 @@ export const USAGE = [
   "  --parallelism <n>          concurrent provider calls (default 10)",
   "  --memory-connections <n>   connections for the peak-RSS figure (default 1000)",
   "  --memory-latency <ms>      Flow Service latency during the memory scenario (default 0)",
+  "  --cli-runs <n>             runs of up / no-op up / destroy under the real Pulumi CLI; 0 skips (default 1)",
   "  --out <file>               report path (default BENCHMARKS.md)",
 ].join("\n");
 
@@ -108,5 +117,6 @@ export function commandLine(options: BenchOptions): string {
     `--parallelism ${options.parallelism}`,
     `--memory-connections ${options.memoryConnections}`,
     `--memory-latency ${options.memoryLatencyMs}`,
+    `--cli-runs ${options.cliRuns}`,
   ].join(" ");
 }

@@ -1,5 +1,6 @@
 /** Renders BENCHMARKS.md from the measured runs: a summary table of medians against the targets, then details. */
 import * as os from "node:os";
+import type { CliBenchResult, CliRun } from "./cli";
 import type { LifecycleResult, PhaseResult, PreviewResult } from "./lifecycle";
 import { idealMs, median } from "./measure";
 import type { MemoryResult } from "./memory";
@@ -25,6 +26,8 @@ export interface BenchResults {
   memory: MemoryResult[];
   /** The same memory run on the minimal provider: the floor of the host's footprint. */
   memoryMinimal: MemoryResult[];
+  /** The real-CLI scenario, or why it did not run (`--cli-runs 0`, or no Pulumi CLI found). */
+  cli: CliBenchResult | "skipped" | "no-cli";
   /** Variants of the workload mix (every auth spec of every source). */
   variantCount: number;
   /** Bytes of the built implementation the shim loads instead of serializing it (dist/provider JS). */
@@ -39,6 +42,58 @@ export const THROUGHPUT_TARGET = 1.05;
 /** Peak RSS against the minimal provider's of the same run. */
 export const MEMORY_TARGET = 1.2;
 export const STATE_TARGET_BYTES = 4096;
+/** Each real-CLI command's wall time against the same program on the minimal provider. */
+export const CLI_TARGET = 1.1;
+
+const CLI_COMMANDS = [
+  { label: "`pulumi up`", of: (run: CliRun) => run.upMs, requests: (run: CliRun) => run.requests.up },
+  { label: "no-op `pulumi up`", of: (run: CliRun) => run.noopUpMs, requests: (run: CliRun) => run.requests.noopUp },
+  { label: "`pulumi destroy`", of: (run: CliRun) => run.destroyMs, requests: (run: CliRun) => run.requests.destroy },
+] as const;
+
+/** Summary rows and a section for the real-CLI scenario. */
+function cliLines(results: BenchResults): { summary: string[]; section: string[] } {
+  const { options } = results;
+  const cli = results.cli;
+  if (cli === "skipped" || cli === "no-cli") {
+    const why = cli === "skipped" ? "`--cli-runs 0`" : "no Pulumi CLI was found (`npm run pulumi:install` builds one)";
+    return { summary: [`| Under the real Pulumi CLI | not run: ${why} | ≤ ${CLI_TARGET.toFixed(2)} × minimal | — |`], section: [] };
+  }
+  const n = options.connections;
+  const summary = CLI_COMMANDS.map((command) => {
+    const ours = median(cli.provider.map(command.of));
+    const floor = median(cli.minimal.map(command.of));
+    return `| ${command.label} of ${n} connections under the real CLI (${cli.pulumiVersion}), --parallel ${options.parallelism} | ${seconds(ours)} = **${(ours / floor).toFixed(3)} × the minimal provider** (${seconds(floor)}, same run) | ≤ ${CLI_TARGET.toFixed(2)} × minimal | ${yesNo(ours <= CLI_TARGET * floor)} |`;
+  });
+  const row = (label: string, runs: readonly CliRun[], of: (run: CliRun) => number): string =>
+    `| ${label} | ${seconds(median(runs.map(of)))} | ${runs.map((run) => seconds(of(run))).join(", ")} |`;
+  const section = [
+    "## Under the real Pulumi CLI",
+    "",
+    `The real CLI (${cli.pulumiVersion}, local file backend) runs a program that declares ${n} \`BaseConnection\`s (SQL Server, connection string), ` +
+      "with this package installed from `npm pack` as a user installs it, then the same program on the minimal provider " +
+      `(scripts/bench/minimal-provider.ts, one request per operation, declared with a pre-serialized \`__provider\`). Each command runs with \`--yes --skip-preview --parallel ${options.parallelism}\`; ` +
+      "wall time is from spawn to exit (engine, language host, program and provider host included). The two alternate, each on a fresh stack and emulator. " +
+      `At 0 ms latency what is left is the fixed cost of the engine and its processes.`,
+    "",
+    "| Command | Provider | Latency | Median | Runs | Flow Service requests (first run) |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const command of CLI_COMMANDS) {
+    for (const [label, runs, latency] of [
+      ["this package", cli.provider, options.latencyMs],
+      ["minimal", cli.minimal, options.latencyMs],
+      ["this package", cli.providerZero, 0],
+      ["minimal", cli.minimalZero, 0],
+    ] as const) {
+      if (runs.length === 0) continue;
+      const line = row(`${command.label} | ${label} | ${latency} ms`, runs, command.of);
+      section.push(`${line} ${runs[0] === undefined ? "" : command.requests(runs[0])} |`);
+    }
+  }
+  section.push("");
+  return { summary, section };
+}
 
 /** The machine, as the report names it. */
 export function machineDescription(): string {
@@ -165,6 +220,7 @@ export function renderReport(results: BenchResults): string {
     `| Preview: check + diff of ${n} unchanged connections | ${seconds(unchanged.wallMs)}, ${unchanged.httpRequests} HTTP requests | 0 requests | ${yesNo(unchanged.httpRequests === 0)} |`,
     `| Preview: check + diff of ${n} renamed connections | ${seconds(rename.wallMs)}, ${rename.httpRequests} HTTP requests | 0 requests | ${yesNo(rename.httpRequests === 0)} |`,
     `| Peak RSS of the provider host, ${options.memoryConnections} connections | ${mib(peak)} (VmHWM) = **${(peak / peakMinimal).toFixed(2)} × the minimal provider** (${mib(peakMinimal)}, same run) | ≤ ${MEMORY_TARGET.toFixed(2)} × minimal | ${yesNo(peak <= MEMORY_TARGET * peakMinimal)} |`,
+    ...cliLines(results).summary,
     "",
   );
 
@@ -311,6 +367,7 @@ export function renderReport(results: BenchResults): string {
       "(Node, the Pulumi SDK and gRPC: the figure after configure) plus the work in flight (V8 heap for the concurrent calls and their HTTP buffers).",
     "",
   );
+  add(...cliLines(results).section);
   return `${lines.join("\n")}\n`;
 }
 

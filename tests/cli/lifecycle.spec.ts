@@ -188,6 +188,14 @@ describe("real Pulumi CLI: what a user sees for a bad input", function () {
     assert.equal(flowRequests(emulator), 0);
   });
 
+  it("a secret password known only at run time (an Output) with a newline: names sqlLogin.password, no secret, no stack trace", async () => {
+    const output = await failingPreview("bad-password-output");
+    assert.match(output, /aep:azure:SynapseConnection \(warehouse\)/);
+    assert.match(output, /sqlLogin\.password: contains a control character/);
+    assertNoStackTrace(output);
+    assert.deepEqual(plainSecretsIn(output, emulator), []);
+  });
+
   it("both auth modes at once names both, shows secrets as [secret], no stack trace", async () => {
     const output = await failingPreview("both-auth");
     assert.match(output, /aep:azure:SynapseConnection \(warehouse\)/);

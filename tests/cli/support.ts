@@ -91,6 +91,11 @@ if (scenario === "all") {
     connectionString: config.requireSecret("ordersConnectionString"),
   };
   new SynapseConnection("warehouse", args);
+} else if (scenario === "bad-password-output") {
+  // Known only when the program runs (an Output), and secret: the error must name it without showing it.
+  new SynapseConnection("warehouse", {
+    sqlLogin: { server: "contoso-ws.sql.azuresynapse.net", database: "SalesDW", user: "aepadmin", password: config.requireSecret("synapsePassword").apply((p) => \`\${p}\n\`) },
+  });
 }
 `;
 

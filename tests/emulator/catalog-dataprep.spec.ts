@@ -43,6 +43,24 @@ describe("emulated Catalog datasets and Data Prep mapping sets", () => {
       assert.equal((await platform(suite.api, "POST", `${CATALOG}/dataSets`, { name: "x", schemaRef: { id: "https://ns.adobe.com/x/schemas/1", contentType: "application/vnd.adobe.xed+json;version=1" } })).status, 201);
     });
 
+    it("lists datasets as a keyed object filtered by exact name, paged by limit and start, projected by properties", async () => {
+      const body = (name: string) => ({ name, schemaRef: { id: SCHEMA_ID, contentType: "application/vnd.adobe.xed+json;version=1" } });
+      const ids: string[] = [];
+      for (const name of ["Orders", "Orders", "Orders 2"]) {
+        const [ref] = (await platform(suite.api, "POST", `${CATALOG}/dataSets`, body(name))).json as string[];
+        ids.push(String(ref).slice("@/dataSets/".length));
+      }
+      const named = (await platform(suite.api, "GET", `${CATALOG}/dataSets?name=Orders&properties=name`)).json as Record<string, unknown>;
+      assert.deepEqual(Object.keys(named), ids.slice(0, 2));
+      assert.deepEqual(named[ids[0]!], { name: "Orders" });
+      const second = (await platform(suite.api, "GET", `${CATALOG}/dataSets?limit=1&start=1`)).json as Record<string, unknown>;
+      assert.deepEqual(Object.keys(second), [ids[1]]);
+      const bad = await platform(suite.api, "GET", `${CATALOG}/dataSets?limit=0`);
+      assert.equal(bad.status, 400);
+      assert.match(errorType(bad.json), /CATALOG-1003-400$/);
+      assert.equal((await platform(suite.api, "GET", `${CATALOG}/dataSets?orderBy=name`)).status, 400, "an unmodelled filter is refused, not ignored");
+    });
+
     it("keeps datasets in their sandbox", async () => {
       const id = await dataset(suite.api);
       assert.equal((await platform(suite.api.inSandbox("dev"), "GET", `${CATALOG}/dataSets/${id}`)).status, 404);

@@ -146,6 +146,34 @@ describe("flow-service create never duplicates a connection", () => {
     });
   }
 
+  it("with the run's shared listing: never takes a connection the listing shows but this run has deleted since", async () => {
+    const { body, options } = identified(sqlServerConnection("Deleted first"));
+    const old = await suite.client.createConnection(body, options);
+    const snapshot = suite.client.connectionSnapshot();
+    await snapshot.load();
+    // A replacement that deletes first: the listing still shows the old connection.
+    await suite.client.deleteConnection(old.id);
+    suite.emulator.clearRequests();
+
+    const created = await suite.client.createConnection(body, { ...options, snapshot });
+
+    assert.equal(created.recovered, false);
+    assert.notEqual(created.id, old.id);
+    assert.deepEqual(suite.emulator.store.list().map((c) => c.id), [created.id]);
+    assert.deepEqual(flowRequests(suite.emulator).map((r) => r.method), ["GET", "POST"], "a fresh look, because the listing showed the marker");
+  });
+
+  it("with the run's shared listing loaded and without its marker: the POST alone, no lookup", async () => {
+    const snapshot = suite.client.connectionSnapshot();
+    await snapshot.load();
+    suite.emulator.clearRequests();
+    const { body, options } = identified(sqlServerConnection("Listed clean"));
+
+    await suite.client.createConnection(body, { ...options, snapshot });
+
+    assert.deepEqual(flowRequests(suite.emulator).map((r) => r.method), ["POST"]);
+  });
+
   it("takes the connection an earlier, interrupted run created, instead of creating a second one", async () => {
     const { body, options } = identified(sqlServerConnection("Killed run"));
     const earlier = await suite.client.createConnection(body, options);
@@ -220,24 +248,19 @@ describe("flow-service create never duplicates a connection", () => {
 
     const error = await flowServiceError(suite.client.createConnection(body, options));
 
-    assert.match(error.message, /no connection carries this resource's marker, so AEP did not create it/);
+    assert.match(error.message, /no connection carries this create.s marker, so AEP did not create it/);
     assert.ok(!error.message.includes(theirs.id));
     assert.deepEqual(suite.emulator.store.list().map((c) => c.id), [theirs.id]);
   });
 
-  it("refuses to guess when two connections carry the marker, and creates nothing more", async () => {
+  it("keeps the oldest of two connections that carry the marker, reports the other as a stray, and creates nothing more", async () => {
     const { body, options } = identified(sqlServerConnection("Twice"));
     for (let i = 0; i < 2; i++) suite.emulator.store.seed({ name: "Twice", description: body.description, connectionSpecId: body.connectionSpec.id, specName: body.auth.specName, params: body.auth.params });
+    const [older, newer] = [...suite.emulator.store.list()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 
-    const error = await flowServiceError(suite.client.createConnection(body, options));
+    const created = await suite.client.createConnection(body, options);
 
-    const ids = suite.emulator.store.list().map((c) => c.id);
-    assert.equal(ids.length, 2);
-    assert.ok(AmbiguousCreateError.isInstance(error), "an ambiguous create is its own error class");
-    assert.equal(error.code, "AEP_ERR_AMBIGUOUS_CREATE");
-    assert.deepEqual([...error.candidateIds].sort(), [...ids].sort());
-    for (const id of ids) assert.ok(error.message.includes(id), error.message);
-    assert.match(error.message, /Not creating another one/);
+    assert.deepEqual(created, { id: older!.id, etag: older!.etag, recovered: "earlier-run", strays: [newer!.id] });
     assert.equal(flowRequests(suite.emulator, "POST").length, 0);
   });
 

@@ -5,7 +5,7 @@ import * as path from "path";
 import { deletionOrder } from "../../harness/deletion";
 import { isDynamicType, makeUrn } from "../../harness/engine-model";
 import { locateProgram } from "../../harness/program-runner";
-import { annotateSecrets, makeSecret, revealSecrets, unwrapSecrets, type PropertyBag } from "../../harness/property-values";
+import { annotateSecrets, displayedDiffPaths, makeSecret, revealSecrets, unwrapSecrets, type PropertyBag } from "../../harness/property-values";
 import { decryptSecrets, encryptSecrets, isEncryptedSecret, type ResourceState } from "../../harness/state";
 
 describe("test engine semantics (pure helpers)", () => {
@@ -32,6 +32,28 @@ describe("test engine semantics (pure helpers)", () => {
       annotateSecrets(outs, { auth: makeSecret({ user: "u" }) });
       assert.deepStrictEqual(revealSecrets(outs), { auth: { secret: true, value: { user: "u" } } });
       assert.deepStrictEqual(unwrapSecrets(outs), { auth: { user: "u" } });
+    });
+  });
+
+  describe("displayedDiffPaths (what `preview --diff` marks; held against the real display in tests/cli/engines.spec.ts)", () => {
+    it("walks objects and arrays present on both sides, one path per differing leaf", () => {
+      const olds = { name: "Acme", auth: { specName: "Basic", params: { user: "a", port: 1 } }, tags: ["x", "y"] };
+      const news = { name: "Contoso", auth: { specName: "Basic", params: { user: "b", port: 1 } }, tags: ["x", "z", "w"] };
+      assert.deepStrictEqual(displayedDiffPaths(olds, news), ["auth.params.user", "name", "tags[1]", "tags[2]"]);
+    });
+
+    it("an added or removed key is one path, however deep its value", () => {
+      assert.deepStrictEqual(displayedDiffPaths({ a: 1, gone: { deep: { x: 1 } } }, { a: 1, added: { deep: true } }), ["added", "gone"]);
+    });
+
+    it("a secret whose value alone changed marks nothing (the display compares [secret] with [secret])", () => {
+      const olds = { auth: { params: { password: makeSecret("one") } } };
+      assert.deepStrictEqual(displayedDiffPaths(olds, { auth: { params: { password: makeSecret("two") } } }), []);
+      assert.deepStrictEqual(displayedDiffPaths(olds, { auth: { params: { password: "plain" } } }), ["auth.params.password"]);
+    });
+
+    it("ignores internal keys (__provider) and undefined entries", () => {
+      assert.deepStrictEqual(displayedDiffPaths({ __provider: "old", a: 1, b: undefined }, { __provider: "new", a: 1 }), []);
     });
   });
 

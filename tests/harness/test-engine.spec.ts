@@ -120,6 +120,10 @@ describe("TestEngine (fake engine + real cmd/run + real dynamic-provider host)",
     assertSucceeded(preview);
     const planned = ["update bundle-a.txt", "create bundle-c.txt", "replace solo", "delete bundle-b.txt"];
     assert.deepStrictEqual(ops(preview, fileType).sort(), [...planned].sort());
+    const diffOf = (name: string) => preview.steps.find((step) => step.name === name)?.diff;
+    assert.deepStrictEqual(diffOf("bundle-a.txt"), { paths: ["content"], replaces: [] }, "what preview --diff marks for the update");
+    assert.deepStrictEqual(diffOf("solo"), { paths: ["name"], replaces: ["name"] }, "…and for the replace, with the key forcing it");
+    assert.strictEqual(diffOf("bundle-c.txt"), undefined, "a create has no diff");
     assert.ok(!providerMethods(preview).some((method) => ["create", "update", "delete"].includes(method)));
     assert.strictEqual(fs.readFileSync(path.join(dir, "a.txt"), "utf8"), "A", "preview changed nothing");
 

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { HostCallError, unknown, type PropertyBag } from "../../harness/provider-host";
+import { splitMarker, withMarker } from "../../provider/flow-service/identity";
 import { sourceKeys } from "../../provider/sources";
 import { allVariants, inputsFor, scannableResponses, secretValues, startRig, stopRig, urnOf, type Rig, type Variant } from "../../harness/rig";
 
@@ -166,10 +167,25 @@ describe("BaseConnection lifecycle through the dynamic-provider host", function 
     rig.emulator.clearRequests();
     const updated = await rig.host.update(urnOf("orders"), id, legacy, checked);
     const patch = rig.emulator.requests.find((r) => r.method === "PATCH");
-    assert.deepEqual(patch?.body, [{ op: "replace", path: "/auth/params", value: variant.params }], "the same params, sent whole");
+    const body = patch?.body as { path: string; value?: unknown }[];
+    assert.deepEqual(body.find((op) => op.path === "/auth/params")?.value, variant.params, "the same params, sent whole");
     assert.equal(rig.emulator.store.list().length, 1, "same connection");
     assert.ok(!("authFingerprint" in updated.outs), "the fingerprint is not carried forward");
     assert.equal((await rig.host.diff(urnOf("orders"), id, updated.outs, checked)).changes, "none");
+  });
+
+  it("an update writes the whole declared state: an earlier update AEP applied without Pulumi hearing back is not left behind", async () => {
+    const variant = variants.find((v) => v.source === "databricks")!;
+    const { id, outs, checked } = await createFrom(inputsFor(variant, "lakehouse"), "lakehouse");
+    // What a killed host leaves: AEP applied a new description and rotated params; state still holds the old ones.
+    const marker = splitMarker(rig.emulator.store.get(id)?.description).key!;
+    rig.emulator.store.modify(id, { description: withMarker("written by a lost update", marker), params: variant.rotated });
+    const renamed = await rig.host.check(urnOf("lakehouse"), checked, inputsFor(variant, "lakehouse renamed"));
+    await rig.host.update(urnOf("lakehouse"), id, outs, renamed.inputs, checked);
+    const stored = rig.emulator.store.get(id)!;
+    assert.equal(stored.name, "lakehouse renamed");
+    assert.equal(splitMarker(stored.description).text, undefined, "the declared description (none), not the lost update's");
+    assert.deepEqual(stored.auth.params, variant.params, "the declared params, not the lost update's");
   });
 
   it("adopt: takes over an existing connection instead of creating one", async () => {

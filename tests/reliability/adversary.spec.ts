@@ -140,6 +140,39 @@ describe("adversary: a provider host killed mid-create leaves exactly one connec
     });
   }
 
+  it("two runs each SIGKILLed after AEP committed their POST: the third run keeps one connection and deletes the other", async () => {
+    // The second run's POST goes out alongside its listing, so it does not see the first run's connection in time:
+    // both commit, both hosts die before hearing back, and two connections carry the resource's marker.
+    proxy.add({ method: "POST", route: CONNECTIONS, times: 2, answer: (upstream) => ({ kind: "reply", status: upstream.status, body: upstream.body, trickleMs: 60_000 }) });
+    const urn = urnOf("killed twice");
+    let checked: PropertyBag = {};
+    for (let run = 1; run <= 2; run++) {
+      const host = await hostThroughProxy();
+      checked = (await host.check(urn, {}, inputsFor(sqlServer, "killed twice"))).inputs;
+      const pending = host.create(urn, checked).catch((error: unknown) => error);
+      await waitFor(() => rig.emulator.store.list().length === run, `AEP to commit run ${run}'s create`);
+      await host.kill("SIGKILL");
+      assert.ok((await pending) instanceof Error, `run ${run} never heard back`);
+    }
+    const [older, newer] = [...rig.emulator.store.list()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    assert.equal(splitMarker(older!.description).key, splitMarker(newer!.description).key, "both carry the same marker");
+
+    // The third run creates another resource first, so the shared listing is loaded when this create looks.
+    const third = await hostThroughProxy();
+    const other = await created(third, sqlServer, "created first");
+    rig.emulator.clearRequests();
+    const again = await third.create(urn, checked);
+
+    const left = rig.emulator.store.list().filter((c) => c.id !== other.id);
+    assert.deepEqual(left.map((c) => c.id), [again.id], "no duplicate, no orphan: only the connection in state");
+    assert.equal(again.id, older!.id, "the oldest is kept");
+    const posts = rig.emulator.requests.filter((r) => r.method === "POST" && r.route === "/connections").length;
+    const deleted = rig.emulator.requests.filter((r) => r.method === "DELETE" && r.status < 300).map((r) => r.route.split("/").pop());
+    assert.equal(posts, 0, "nothing created again");
+    assert.deepEqual(deleted, [newer!.id], "the other one deleted");
+    assert.equal(again.outs["name"], "killed twice");
+  });
+
   it("a create whose answer is lost on a host whose clock is 10 minutes slow or fast finds its connection", async () => {
     for (const offsetMs of [-10 * 60_000, 10 * 60_000]) {
       const host = await hostThroughProxy({ NODE_OPTIONS: `--require ${CLOCK_OFFSET}`, CLOCK_OFFSET_MS: String(offsetMs) });
