@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { runCliBench } from "./bench/cli";
 import { runLifecycle, type LifecycleResult } from "./bench/lifecycle";
 import { median, timed } from "./bench/measure";
 import { runMemory, type MemoryResult } from "./bench/memory";
@@ -100,6 +101,11 @@ async function main(options: BenchOptions): Promise<void> {
     }),
   );
   const [state] = await repeat(`state cost, ${options.connections} connections`, 1, () => measureStateCost(options.connections));
+  const cli =
+    options.cliRuns === 0
+      ? "skipped"
+      : ((await runCliBench({ connections: options.connections, parallelism: options.parallelism, latencyMs: options.latencyMs, runs: options.cliRuns }, log)) ??
+        "no-cli");
 
   const results: BenchResults = {
     options,
@@ -114,6 +120,7 @@ async function main(options: BenchOptions): Promise<void> {
     state: state!,
     memory,
     memoryMinimal,
+    cli,
     variantCount: variantCount(),
     implementationBytes: builtImplementationBytes(),
   };
