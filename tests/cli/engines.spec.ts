@@ -391,7 +391,8 @@ describe("real Pulumi CLI vs the test engine, same program and steps", function 
       emulator.store.modify(orders.id, { name: "Renamed in the AEP UI" });
     }
     const refresh = await both("refresh", (onEvent) => s!.stack.refresh({ onEvent }), () => engine.refresh());
-    assert.deepEqual(refresh.real.ops, ["refresh lake", "refresh orders", "refresh raw"]);
+    // The real engine refreshes every resource at once (dependencies order no refresh step): any order.
+    assert.deepEqual([...refresh.real.ops].sort(), ["refresh lake", "refresh orders", "refresh raw"]);
     assert.deepEqual(refresh.test.ops, ["refresh-delete lake", "refresh-update orders", "same raw"]);
     differences.push('refresh: real engine op "refresh" for every resource (the summary counts a gone one as a delete, a changed one as an update); test engine "refresh-delete" / "refresh-update" / "same"');
     const realResources = await realState();
