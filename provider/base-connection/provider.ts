@@ -21,14 +21,14 @@ import {
   type Connection,
   type FlowServiceClient,
   type JsonPatchOperation,
-  type RequestOptions,
 } from "../flow-service";
 import { redact } from "../flow-service/redaction";
 import { secretTexts, sources } from "../sources";
 import { hasUnknown, plain } from "../shared/check";
 import { IncompleteWriteError, InvalidInputsError } from "../shared/errors";
-import { explainImsError, type ProviderConfig, type ProviderSession } from "../shared/session";
-import { withDeadline, type Operation, type Timeouts } from "../shared/timeouts";
+import { errorText, runOperation, type CallOptions } from "../shared/operation";
+import type { ProviderConfig, ProviderSession } from "../shared/session";
+import type { Operation, Timeouts } from "../shared/timeouts";
 import { aepFieldsChanged, describedAs, diffBaseConnection, patchOperations } from "./diff";
 import { validateBaseConnectionInputs, type BaseConnectionInputs } from "./inputs";
 import {
@@ -40,25 +40,6 @@ import {
   type KnownBaseConnectionInputs,
   type StoredOutputs,
 } from "./outputs";
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** What every call of one operation carries: the sandbox, the operation's deadline, the connection's secrets. */
-type CallOptions = RequestOptions & { sandboxName: string; secrets: readonly string[] };
-
-/**
- * `error` with every secret of the connection removed from its message (and init-failure reasons), whatever raised
- * it: the client redacts its own errors, this catches texts composed here from other errors.
- */
-function scrubbed(error: unknown, secrets: readonly string[]): unknown {
-  if (!(error instanceof Error) || secrets.length === 0) return error;
-  const message = redact(error.message, secrets);
-  if (message !== error.message) error.message = message;
-  if (error instanceof IncompleteWriteError) error.reasons.splice(0, error.reasons.length, ...error.reasons.map((r) => redact(r, secrets)));
-  return error;
-}
 
 /**
  * The error of a write AEP applied but that did not finish: it carries the connection id and the outputs known, so
@@ -187,8 +168,8 @@ export class BaseConnectionProvider {
     });
   }
 
-  /** Runs one operation within its deadline, with the call options every request of it carries, secrets scrubbed. */
-  private async run<T>(
+  /** Runs one operation (shared/operation.ts) for a base connection. */
+  private run<T>(
     operation: Operation,
     timeouts: Timeouts | undefined,
     what: string,
@@ -197,11 +178,7 @@ export class BaseConnectionProvider {
     secrets: readonly string[],
     work: (call: CallOptions) => Promise<T>,
   ): Promise<T> {
-    try {
-      return await withDeadline(operation, timeouts, what, hint, (signal) => work({ sandboxName, secrets, signal }));
-    } catch (error) {
-      throw scrubbed(explainImsError(error), secrets);
-    }
+    return runOperation(operation, timeouts, what, hint, sandboxName, secrets, work);
   }
 
   private async createNew(inputs: KnownBaseConnectionInputs, call: CallOptions, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
