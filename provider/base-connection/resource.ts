@@ -2,9 +2,9 @@
  * `BaseConnection`: an AEP Flow Service base connection as a Pulumi dynamic resource
  * (type token `pulumi-nodejs:dynamic/aep:BaseConnection`).
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../serialized-provider";
+import { resourceIdentity } from "../shared/resource-identity";
 import { findAuthVariant, findSource, type AuthParams, type AuthSpecName, type SourceKey } from "../sources";
 import { SECRET_OUTPUT } from "./outputs";
 
@@ -73,31 +73,6 @@ export interface OperationTimeouts {
   read?: pulumi.Input<string>;
   update?: pulumi.Input<string>;
   delete?: pulumi.Input<string>;
-}
-
-/**
- * The key of the marker a create writes into the connection's description (flow-service/identity.ts): a digest of
- * what makes the resource unique to Pulumi (organization, project, stack, parent and name). Another stack's
- * connection never carries it; the same resource gets it in every run, so a run killed after AEP committed a
- * create leaves a connection the next run finds instead of creating a second one.
- */
-export function resourceIdentity(type: string, name: string, parent: pulumi.Resource | undefined): pulumi.Output<string> {
-  const parentUrn: pulumi.Input<string> = parent === undefined ? "" : parent.urn;
-  return pulumi.output(parentUrn).apply((urn) =>
-    createHash("sha256")
-      .update(JSON.stringify([organization(), pulumi.getProject(), pulumi.getStack(), urn, type, name]))
-      .digest("hex")
-      .slice(0, 16),
-  );
-}
-
-/** The stack's organization; unit tests under `setMocks` may not name one. */
-function organization(): string {
-  try {
-    return pulumi.getOrganization();
-  } catch {
-    return "";
-  }
 }
 
 /** The Pulumi type token of a base connection. */

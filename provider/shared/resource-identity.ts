@@ -1,0 +1,32 @@
+/**
+ * The create identity of a Pulumi resource, computed in the program (it needs the stack and the parent URN), passed
+ * to the provider as the `identity` input of every object type.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The key of the marker a create writes into the object's marker field (a description; a mapping set's name) (flow-service/identity.ts): a digest of
+ * what makes the resource unique to Pulumi (organization, project, stack, parent and name). Another stack's
+ * object never carries it; the same resource gets it in every run, so a run killed after AEP committed a
+ * create leaves an object the next run finds instead of creating a second one.
+ */
+export function resourceIdentity(type: string, name: string, parent: pulumi.Resource | undefined): pulumi.Output<string> {
+  const parentUrn: pulumi.Input<string> = parent === undefined ? "" : parent.urn;
+  return pulumi.output(parentUrn).apply((urn) =>
+    createHash("sha256")
+      .update(JSON.stringify([organization(), pulumi.getProject(), pulumi.getStack(), urn, type, name]))
+      .digest("hex")
+      .slice(0, 16),
+  );
+}
+
+/** The stack's organization; unit tests under `setMocks` may not name one. */
+function organization(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "";
+  }
+}
+
