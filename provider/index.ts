@@ -1,4 +1,21 @@
 export { BaseConnection, type BaseConnectionArgs, type BaseConnectionAuthArgs, type OperationTimeouts } from "./base-connection/resource";
+export {
+  SourceConnection,
+  type FileReadArgs,
+  type SourceConnectionArgs,
+  type SourceConnectionCommonArgs,
+  type SourceReadArgs,
+  type TableReadArgs,
+} from "./source-connection/resource";
+export type { SourceConnectionOutputs } from "./source-connection/provider";
+export { Dataset, type DatasetArgs } from "./dataset/resource";
+export type { DatasetOutputs } from "./dataset/provider";
+export { TargetConnection, type TargetConnectionArgs } from "./target-connection/resource";
+export type { TargetConnectionOutputs } from "./target-connection/provider";
+export { MappingSet, type MappingArgs, type MappingSetArgs } from "./mapping-set/resource";
+export type { DeclaredMapping, MappingSetOutputs } from "./mapping-set/provider";
+export { Dataflow, type DataflowArgs, type DataflowCommonArgs, type DeltaColumnArgs, type ScheduleArgs } from "./dataflow/resource";
+export type { DataflowOutputs } from "./dataflow/provider";
 export type { BaseConnectionOutputs } from "./base-connection/outputs";
 export { validateBaseConnectionInputs } from "./base-connection/inputs";
 export type { CheckFailure } from "./shared/check";
@@ -24,7 +41,9 @@ export {
   type Connection,
   type FlowServiceSettings,
 } from "./flow-service";
-// The client's dataflow objects (README, "Dataflow objects in the client").
+// The client's dataflow objects (README, "Dataflow objects in the client"). The wire types of the objects that share
+// a name with a resource (SourceConnection, Dataset, TargetConnection, MappingSet) are under `flowService`.
+export * as flowService from "./flow-service";
 export {
   CLOUD_STORAGE_TO_AEP_FLOW_SPEC_ID,
   copyTransformation,
@@ -43,7 +62,6 @@ export {
   type CreatedMappingSet,
   type CreatedObject,
   type CreateIdentity,
-  type Dataset,
   type ExploreColumn,
   type ExploreFileOptions,
   type ExploreItem,
@@ -52,7 +70,6 @@ export {
   type FlowRun,
   type FlowTransformation,
   type MappingInput,
-  type MappingSet,
   type NewDataset,
   type NewFlow,
   type NewMappingSet,
@@ -60,7 +77,5 @@ export {
   type NewTargetConnection,
   type SafeCreateOptions,
   type ScheduleParams,
-  type SourceConnection,
-  type TargetConnection,
   type UpdatedObject,
 } from "./flow-service";

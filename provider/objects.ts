@@ -4,6 +4,11 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { BaseConnectionProvider } from "./base-connection/provider";
+import { DataflowProvider } from "./dataflow/provider";
+import { DatasetProvider } from "./dataset/provider";
+import { MappingSetProvider } from "./mapping-set/provider";
+import { SourceConnectionProvider } from "./source-connection/provider";
+import { TargetConnectionProvider } from "./target-connection/provider";
 import type { ProviderConfig, ProviderSession } from "./shared/session";
 
 /** What the dynamic-provider host calls on an object type's provider. */
@@ -14,6 +19,11 @@ export interface ObjectProvider extends Required<Omit<pulumi.dynamic.ResourcePro
 /** Each object type's provider, made once per provider host process. */
 export const objectProviders = {
   BaseConnection: (session: ProviderSession) => new BaseConnectionProvider(session),
+  SourceConnection: (session: ProviderSession) => new SourceConnectionProvider(session),
+  Dataset: (session: ProviderSession) => new DatasetProvider(session),
+  TargetConnection: (session: ProviderSession) => new TargetConnectionProvider(session),
+  MappingSet: (session: ProviderSession) => new MappingSetProvider(session),
+  Dataflow: (session: ProviderSession) => new DataflowProvider(session),
 } as const satisfies Record<string, (session: ProviderSession) => ObjectProvider>;
 
 /** Name of an object type, e.g. `BaseConnection`. */

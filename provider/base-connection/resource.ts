@@ -5,6 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../serialized-provider";
 import { resourceIdentity } from "../shared/resource-identity";
+import type { OperationTimeouts } from "../shared/timeouts";
+
+export type { OperationTimeouts } from "../shared/timeouts";
 import { findAuthVariant, findSource, type AuthParams, type AuthSpecName, type SourceKey } from "../sources";
 import { SECRET_OUTPUT } from "./outputs";
 
@@ -67,13 +70,6 @@ export interface BaseConnectionArgs<K extends SourceKey = SourceKey> {
   timeouts?: pulumi.Input<OperationTimeouts>;
 }
 
-/** Deadlines of a resource's operations: durations such as `"90s"`, `"5m"`, `"1h30m"` (between 1s and 24h). */
-export interface OperationTimeouts {
-  create?: pulumi.Input<string>;
-  read?: pulumi.Input<string>;
-  update?: pulumi.Input<string>;
-  delete?: pulumi.Input<string>;
-}
 
 /** The Pulumi type token of a base connection. */
 const TYPE = "pulumi-nodejs:dynamic/aep:BaseConnection";
@@ -89,8 +85,11 @@ const TYPE = "pulumi-nodejs:dynamic/aep:BaseConnection";
  * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/synapse-analytics
  */
 export class BaseConnection<K extends SourceKey = SourceKey> extends pulumi.dynamic.Resource {
-  /** The base connection id in AEP, to use in dataflows. */
-  declare readonly connectionId: pulumi.Output<string>;
+  /**
+   * The base connection id in AEP, for a {@link SourceConnection}. It is the resource's `id`, so it stays known during a
+   * preview that updates the connection in place (a rotation does not show its dataflow as replaced).
+   */
+  readonly connectionId: pulumi.Output<string>;
   /** Current etag of the connection (quotes included). */
   declare readonly etag: pulumi.Output<string>;
   /** Flow Service connection spec id of the source. */
@@ -104,7 +103,6 @@ export class BaseConnection<K extends SourceKey = SourceKey> extends pulumi.dyna
     const props = {
       ...args,
       auth: protectAuth(args.source, args.auth),
-      connectionId: undefined,
       etag: undefined,
       connectionSpecId: undefined,
       state: undefined,
@@ -114,6 +112,7 @@ export class BaseConnection<K extends SourceKey = SourceKey> extends pulumi.dyna
     // Not left to the engine's matching of output to input names: the secret params output has no input of that name.
     const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), SECRET_OUTPUT])];
     super(serializedProvider("BaseConnection"), name, props, { ...opts, additionalSecretOutputs }, "aep", "BaseConnection");
+    this.connectionId = this.id;
   }
 }
 

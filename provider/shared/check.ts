@@ -121,3 +121,29 @@ export function sameRecord(stored: Record<string, unknown> | undefined, declared
   const keys = new Set([...Object.keys(stored), ...Object.keys(declared)]);
   return [...keys].every((key) => stored[key] === declared[key]);
 }
+
+/** JSON text of `value` with object keys sorted and `undefined` and `null` members dropped: equal for equal data. */
+export function canonicalJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(
+      Object.keys(v)
+        .filter((k) => (v as Record<string, unknown>)[k] !== undefined && (v as Record<string, unknown>)[k] !== null)
+        .sort()
+        .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+    );
+  };
+  return JSON.stringify(sorted(value)) ?? "undefined";
+}
+
+/** Deep equality of JSON data, ignoring key order and `undefined` / `null` members. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** An object's fields without the `null`s and `undefined`s that count as not given; any other value as it is. */
+export function withoutNulls(value: unknown): Record<string, unknown> {
+  if (!isObject(value)) return value as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
+}

@@ -15,6 +15,20 @@ export type Operation = (typeof OPERATIONS)[number];
 /** Durations like `90s`, `5m`, `1h30m` for each operation. */
 export type Timeouts = Partial<Record<Operation, string>>;
 
+/**
+ * Deadlines of a resource's operations, its `timeouts` argument: durations such as `"90s"`, `"5m"`, `"1h30m"`
+ * (between 1s and 24h). Each value may be a Pulumi Input.
+ */
+export interface OperationTimeouts {
+  create?: PulumiInput<string>;
+  read?: PulumiInput<string>;
+  update?: PulumiInput<string>;
+  delete?: PulumiInput<string>;
+}
+
+/** Pulumi's `Input<T>`, written out so that this module does not load the SDK in the provider host. */
+type PulumiInput<T> = import("@pulumi/pulumi").Input<T>;
+
 /** Deadlines used where `timeouts` names none. */
 export const DEFAULT_TIMEOUTS: Readonly<Record<Operation, string>> = { create: "5m", read: "2m", update: "5m", delete: "5m" };
 

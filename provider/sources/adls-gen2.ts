@@ -42,6 +42,7 @@ export const adlsGen2 = {
   docsUrl:
     "https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/cloud-storage/adls-gen2",
   connectionSpec: { id: "b3ba5556-48be-44b7-8b85-ff2b69b46dc4", version: "1.0" },
+  dataflow: { flowSpec: "CloudStorageToAEP", reads: "files", changeDataCapture: false },
   auth: {
     "Basic Authentication for adls-gen2": {
       specName: "Basic Authentication for adls-gen2",

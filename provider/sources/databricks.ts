@@ -35,6 +35,7 @@ export const databricks = {
   docsUrl:
     "https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/databricks",
   connectionSpec: { id: "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b", version: "1.0" },
+  dataflow: { flowSpec: "CRMToAEP", reads: "tables", changeDataCapture: true },
   auth: {
     "Access Token Authentication": {
       specName: "Access Token Authentication",

@@ -232,3 +232,26 @@ export function stringParam(spec: StringParamSpec): z.ZodString {
       if (problems.length > 0) ctx.addIssue({ code: "custom", message: message(problems.join("; "), value) });
     });
 }
+
+/** A zod schema for one of `values` (a string), with messages that list them and suggest nothing secret. */
+export function enumParam<T extends string>(values: readonly T[], what = "one of"): z.ZodType<T> {
+  const expected = `${what}: ${list(values)}`;
+  return z.string({ error: (issue) => (issue.input === undefined ? `required; expected ${expected}` : `must be a string (got ${jsonType(issue.input)}); expected ${expected}`) }).refine(
+    (value): value is T => (values as readonly string[]).includes(value),
+    { error: (issue) => `unknown value ${quote(String(issue.input))}; expected ${expected}` },
+  ) as unknown as z.ZodType<T>;
+}
+
+/** A zod schema for a boolean argument. */
+export function booleanParam(expected = "true or false"): z.ZodBoolean {
+  return z.boolean({ error: (issue) => (issue.input === undefined ? `required; expected ${expected}` : `must be a boolean (got ${jsonType(issue.input)}); expected ${expected}`) });
+}
+
+/** A zod schema for a whole number between `min` and `max`. */
+export function integerParam(min: number, max: number, expected: string): z.ZodType<number> {
+  return z
+    .number({ error: (issue) => (issue.input === undefined ? `required; expected ${expected}` : `must be a number (got ${jsonType(issue.input)}); expected ${expected}`) })
+    .refine((value) => Number.isInteger(value) && value >= min && value <= max, {
+      error: (issue) => `is out of range; expected ${expected} (got ${String(issue.input)})`,
+    });
+}

@@ -13,7 +13,8 @@ import { synapse } from "./synapse";
 import { tableStorage } from "./table-storage";
 import type { AuthVariant, SourceDefinition } from "./types";
 
-export type { AuthVariant, SourceDefinition } from "./types";
+export type { AuthVariant, SourceDataflow, SourceDefinition } from "./types";
+export * from "./dataflow";
 
 /** Every supported source, keyed by registry key (the `source` input of a base connection). */
 export const sources = {
@@ -94,3 +95,12 @@ export function secretTexts(source: string, specName: string, params: Readonly<R
   }
   return [...new Set(texts)].filter((text) => text !== "");
 }
+
+/** Keys of the sources whose dataflows read tables (`dataflow.reads: "tables"`). */
+export type TableSourceKey = { [K in SourceKey]: (typeof sources)[K]["dataflow"]["reads"] extends "tables" ? K : never }[SourceKey];
+
+/** Keys of the sources whose dataflows read files (`dataflow.reads: "files"`). */
+export type FileSourceKey = { [K in SourceKey]: (typeof sources)[K]["dataflow"]["reads"] extends "files" ? K : never }[SourceKey];
+
+/** Keys of the sources whose source connections take change data capture. */
+export type ChangeDataCaptureSourceKey = { [K in SourceKey]: (typeof sources)[K]["dataflow"]["changeDataCapture"] extends true ? K : never }[SourceKey];

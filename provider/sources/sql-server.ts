@@ -87,6 +87,7 @@ export const sqlServer = {
   docsUrl:
     "https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/sql-server",
   connectionSpec: { id: "1f372ff9-38a4-4492-96f5-b9a4e4bd00ec", version: "1.0" },
+  dataflow: { flowSpec: "CRMToAEP", reads: "tables", changeDataCapture: false },
   auth: {
     "Connection String Based Authentication": {
       specName: "Connection String Based Authentication",

@@ -59,6 +59,7 @@ export const synapse = {
   docsUrl:
     "https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/synapse-analytics",
   connectionSpec: { id: "a49bcc7d-8038-43af-b1e4-5a7a089a7d79", version: "1.0" },
+  dataflow: { flowSpec: "CRMToAEP", reads: "tables", changeDataCapture: false },
   auth: {
     "Connection String Based Authentication": {
       specName: "Connection String Based Authentication",

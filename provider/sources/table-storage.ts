@@ -78,6 +78,7 @@ export const tableStorage = {
   docsUrl:
     "https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/databases/ats",
   connectionSpec: { id: "ecde33f2-c56f-46cc-bdea-ad151c16cd69", version: "1.0" },
+  dataflow: { flowSpec: "CRMToAEP", reads: "tables", changeDataCapture: false },
   auth: {
     "Connection String Based Authentication": {
       specName: "Connection String Based Authentication",

@@ -33,4 +33,22 @@ export interface SourceDefinition<
   readonly connectionSpec: { readonly id: string; readonly version: "1.0" };
   /** Auth variants keyed by exact `specName`. */
   readonly auth: A;
+  /** How a dataflow reads this source (dataflows.md §9). */
+  readonly dataflow: SourceDataflow;
+}
+
+/**
+ * What a dataflow from a source looks like: its flow spec, and whether its source connections read tables or files.
+ * The flow spec is chosen by the source, never by the user.
+ */
+export interface SourceDataflow {
+  /**
+   * Name of the flow spec: `CRMToAEP` for the table sources (a `Copy` transformation with a delta column, then
+   * `Mapping`), `CloudStorageToAEP` for cloud storage (`Mapping` only).
+   */
+  readonly flowSpec: "CRMToAEP" | "CloudStorageToAEP";
+  /** `tables` (`data.format: tabular`, `params.tableName`) or `files` (`delimited` / `json` / `parquet`, `params.path`). */
+  readonly reads: "tables" | "files";
+  /** Whether its source connections take `params.cdcEnabled` (change data capture; Databricks only, dataflows.md §9). */
+  readonly changeDataCapture: boolean;
 }

@@ -130,6 +130,7 @@ describe("source registry", () => {
       title: "Snowflake",
       docsUrl: "https://example.invalid",
       connectionSpec: { id: "00000000-0000-0000-0000-000000000000", version: "1.0" },
+      dataflow: { flowSpec: "CRMToAEP", reads: "tables", changeDataCapture: false },
       auth: {
         "Key Pair": { specName: "Key Pair", description: "", params: z.strictObject({}), secretParams: [] },
       },

@@ -1,0 +1,50 @@
+/**
+ * `TargetConnection`: the Data Lake target of a dataflow, as a Pulumi dynamic resource
+ * (type token `pulumi-nodejs:dynamic/aep:TargetConnection`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { serializedProvider } from "../serialized-provider";
+import { resourceIdentity } from "../shared/resource-identity";
+import type { OperationTimeouts } from "../shared/timeouts";
+
+/** Arguments of a {@link TargetConnection}. */
+export interface TargetConnectionArgs {
+  /** Display name in AEP. Changing it updates the connection in place. */
+  name: pulumi.Input<string>;
+  /** Free-text description. Changing it updates the connection in place. @default none */
+  description?: pulumi.Input<string>;
+  /** The Catalog dataset written into (a {@link Dataset}'s `datasetId`). Changing it replaces the connection. */
+  datasetId: pulumi.Input<string>;
+  /** The dataset's XDM schema `$id` (a {@link Dataset}'s `schemaId`). Changing it replaces the connection. */
+  schemaId: pulumi.Input<string>;
+  /** The Data Lake's data format, e.g. `parquet_xdm`. Changing it replaces the connection. @default none sent */
+  format?: pulumi.Input<string>;
+  /** Sandbox; the dataset's. @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod` */
+  sandboxName?: pulumi.Input<string>;
+  /** Deadlines of the operations. @default { create: "5m", read: "2m", update: "5m", delete: "5m" } */
+  timeouts?: pulumi.Input<OperationTimeouts>;
+}
+
+const TYPE = "pulumi-nodejs:dynamic/aep:TargetConnection";
+
+/**
+ * An AEP target connection to the Data Lake (`POST /targetConnections`, connection spec
+ * `c604ff05-7f1a-43c0-8e18-33bf874cb11c`): where a dataflow writes, one dataset. Its name and description change in
+ * place; anything else replaces it, and the dataflow that writes through it with it.
+ *
+ * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/collect/database-nosql
+ */
+export class TargetConnection extends pulumi.dynamic.Resource {
+  /** The target connection id in AEP, for a {@link Dataflow}. It is the resource's `id`. */
+  readonly targetConnectionId: pulumi.Output<string>;
+  declare readonly etag: pulumi.Output<string>;
+  /** AEP's state: `enabled` once created; `pulumi refresh` reads the live one. */
+  declare readonly state: pulumi.Output<string>;
+  declare readonly sandboxName: pulumi.Output<string>;
+
+  constructor(name: string, args: TargetConnectionArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = { ...args, etag: undefined, state: undefined, sandboxName: args.sandboxName, identity: resourceIdentity(TYPE, name, opts?.parent) };
+    super(serializedProvider("TargetConnection"), name, props, opts, "aep", "TargetConnection");
+    this.targetConnectionId = this.id;
+  }
+}
