@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { suggestion } from "../provider/shared/check";
+import { suggestion, type CheckFailure } from "../provider/shared/check";
 import { ArgumentError } from "../provider/shared/errors";
 import { list, quote } from "../provider/sources/formats";
 
@@ -114,6 +114,25 @@ export class ArgumentChecks {
   }
 
   /**
+   * `value`, checked whole by `failuresOf` (a provider rule whose failures are named by property path, which must be
+   * the argument's own path, e.g. `schedule.interval`): at once when it holds no Output, else when it resolves.
+   */
+  checked<T>(value: pulumi.Input<T> | undefined, failuresOf: (resolved: unknown) => readonly CheckFailure[]): pulumi.Output<T> {
+    if (isKnownPlain(value)) {
+      for (const failure of failuresOf(value)) this.note(failure.property, failure.reason);
+      return pulumi.output(value as T) as pulumi.Output<T>;
+    }
+    return pulumi.output(value).apply((resolved) => {
+      const failures = failuresOf(resolved);
+      if (failures.length > 0) {
+        for (const failure of failures) this.note(failure.property, failure.reason);
+        this.report();
+      }
+      return resolved;
+    }) as unknown as pulumi.Output<T>;
+  }
+
+  /**
    * A group argument (`sqlLogin: { server, … }`), every field checked against the field of `schema` with its name,
    * unknown fields refused. A plain object is checked field by field, so one unknown field leaves the others
    * checkable at preview.
@@ -170,6 +189,14 @@ export class ArgumentChecks {
       return resolved as T;
     }) as unknown as pulumi.Output<T>;
   }
+}
+
+/** Whether `value` holds no Output, Promise or resource anywhere: it can be checked while the constructor runs. */
+function isKnownPlain(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise || pulumi.Resource.isInstance(value)) return false;
+  if (Array.isArray(value)) return value.every(isKnownPlain);
+  if (typeof value === "object" && value !== null) return Object.values(value).every(isKnownPlain);
+  return true;
 }
 
 /** The params' rules under the component's argument names. */

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BaseConnection, type BaseConnectionAuthArgs, type OperationTimeouts } from "../provider/base-connection/resource";
 import type { SourceKey } from "../provider/sources";
 import { ArgumentChecks } from "./arguments";
+import { Pipeline, type IngestArgs } from "./pipeline";
 
 /** Arguments every source component accepts. */
 export interface ConnectionCommonArgs {
@@ -65,8 +66,13 @@ export abstract class BaseConnectionComponent<K extends SourceKey, A extends Con
   readonly connectionSpecId: pulumi.Output<string>;
   /** AEP's state of the connection, e.g. `enabled`. */
   readonly state: pulumi.Output<string>;
+  /** Sandbox the connection lives in. */
+  readonly sandboxName: pulumi.Output<string>;
   /** The underlying `BaseConnection` resource. */
   readonly connection: BaseConnection;
+  /** The source's registry key. */
+  private readonly source: K;
+  private readonly declaredSandbox: pulumi.Input<string> | undefined;
 
   protected constructor(definition: ComponentDefinition<K, A>, name: string, args: A, opts?: pulumi.ComponentResourceOptions) {
     super(definition.type, name, {}, opts);
@@ -93,11 +99,34 @@ export abstract class BaseConnectionComponent<K extends SourceKey, A extends Con
     this.etag = this.connection.etag;
     this.connectionSpecId = this.connection.connectionSpecId;
     this.state = this.connection.state;
+    this.sandboxName = this.connection.sandboxName;
+    this.source = definition.source;
+    this.declaredSandbox = args.sandboxName;
     this.registerOutputs({
       connectionId: this.connectionId,
       etag: this.etag,
       connectionSpecId: this.connectionSpecId,
       state: this.state,
     });
+  }
+
+  /**
+   * A dataflow from this connection into a dataset: its source connection, target connection, mapping set and
+   * dataflow, as a {@link Pipeline} child of this component named `name`. A table source takes `table` and
+   * `deltaColumn`; ADLS Gen2 takes `path` and `format`.
+   *
+   * ```ts
+   * const orders = sqlServer.ingest("orders", {
+   *   table: "dbo.orders",
+   *   deltaColumn: "updated_at",
+   *   dataset,
+   *   mappings: [{ source: "id", destination: "_acme.orderId" }],
+   *   schedule: { frequency: "hour", interval: 1, startTime: "2027-01-04T06:00:00Z" },
+   * });
+   * ```
+   */
+  ingest(name: string, args: IngestArgs<K>, opts?: pulumi.ComponentResourceOptions): Pipeline<K> {
+    const connection = { source: this.source, connectionId: this.connectionId, ...(this.declaredSandbox !== undefined ? { sandboxName: this.declaredSandbox } : {}) };
+    return new Pipeline<K>(name, { ...args, connection } as import("./pipeline").PipelineArgs<K>, { parent: this, ...opts });
   }
 }

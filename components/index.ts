@@ -11,3 +11,22 @@ export {
 } from "./synapse";
 export { TableStorageConnection, type TableStorageAccountKeyArgs, type TableStorageAuthArgs, type TableStorageConnectionArgs } from "./table-storage";
 export { adlsGen2Url, databricksDomain, sqlServerConnectionString, synapseConnectionString, tableStorageConnectionString } from "./builders";
+export {
+  defaultMappings,
+  exploreFileColumns,
+  exploreFolder,
+  exploreTableColumns,
+  exploreTables,
+  type DefaultMappingOptions,
+  type ExploreTarget,
+} from "./explore";
+export {
+  Pipeline,
+  type FileIngestArgs,
+  type IngestArgs,
+  type PipelineArgs,
+  type PipelineCommonArgs,
+  type PipelineConnection,
+  type PipelineDataset,
+  type TableIngestArgs,
+} from "./pipeline";

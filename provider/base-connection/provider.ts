@@ -27,6 +27,7 @@ import { secretTexts, sources } from "../sources";
 import { hasUnknown, plain } from "../shared/check";
 import { IncompleteWriteError, InvalidInputsError } from "../shared/errors";
 import { errorText, runOperation, type CallOptions } from "../shared/operation";
+import { inUseFailure } from "../shared/writes";
 import type { ProviderConfig, ProviderSession } from "../shared/session";
 import type { Operation, Timeouts } from "../shared/timeouts";
 import { aepFieldsChanged, describedAs, diffBaseConnection, patchOperations } from "./diff";
@@ -156,12 +157,10 @@ export class BaseConnectionProvider {
         await this.session.flowService().deleteConnection(id, call);
       } catch (error) {
         if (InUseError.isInstance(error)) {
-          throw new Error(
-            `Cannot delete base connection ${id} ("${olds.name ?? id}") in sandbox "${sandboxName}": ` +
-              `it is used by one or more dataflows (Flow Service FLOW-1418-400). Delete those dataflows ` +
-              `first, then run this command again.` +
-              (error.requestId ? ` (request id ${error.requestId})` : ""),
-          );
+          // FLOW-1418 names no flow: they are looked up through the connection's source connections.
+          const client = this.session.flowService();
+          const lookUp = async () => (await client.flowsUsingBaseConnection(id, call)).map((flow) => flow.id);
+          throw await inUseFailure(error, { what: "base connection", id, name: olds.name, sandboxName }, client, call, lookUp);
         }
         throw error;
       }

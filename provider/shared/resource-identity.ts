@@ -12,13 +12,20 @@ import * as pulumi from "@pulumi/pulumi";
  * create leaves an object the next run finds instead of creating a second one.
  */
 export function resourceIdentity(type: string, name: string, parent: pulumi.Resource | undefined): pulumi.Output<string> {
-  const parentUrn: pulumi.Input<string> = parent === undefined ? "" : parent.urn;
+  // The parent's URN as a plain promise: as an Output it would make the resource depend on its parent, and a
+  // dependency on a component is one on all of its children, some of which may depend on this resource.
+  const parentUrn: pulumi.Input<string> = parent === undefined ? "" : urnPromise(parent);
   return pulumi.output(parentUrn).apply((urn) =>
     createHash("sha256")
       .update(JSON.stringify([organization(), pulumi.getProject(), pulumi.getStack(), urn, type, name]))
       .digest("hex")
       .slice(0, 16),
   );
+}
+
+/** The URN of `resource` as a promise that carries no dependency on it (the SDK's `Output.promise()`). */
+function urnPromise(resource: pulumi.Resource): Promise<string> {
+  return (resource.urn as unknown as { promise(): Promise<string> }).promise();
 }
 
 /** The stack's organization; unit tests under `setMocks` may not name one. */

@@ -160,7 +160,7 @@ describe("secret scan of a full run of the example programs", function () {
     const lake = emulator.store.list().find((c) => c.name === "Contoso data lake")!;
     emulator.store.markInUse(lake.id);
     const refused = collect("destroy refused by FLOW-1418", await engine.destroy(), stateFile);
-    assert.match(errorsOf(refused), /used by one or more dataflows \(Flow Service FLOW-1418-400\)/);
+    assert.match(errorsOf(refused), /used by one or more dataflows \(AEP refused the delete, FLOW-1418\)/);
     emulator.store.markInUse(lake.id, false);
     assert.ok(collect("destroy", await engine.destroy(), stateFile).succeeded, "destroy");
     assert.equal(emulator.store.list().length, 0);

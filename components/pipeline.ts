@@ -1,0 +1,257 @@
+/**
+ * `Pipeline`: from a base connection to data flowing into a dataset, in a few lines. It holds the source connection,
+ * the target connection, the mapping set and the dataflow of one table or one set of files, checks its arguments
+ * with the providers' own rules (a bad one is reported at preview under the name the user wrote, before any
+ * request), and leaves the order of creates and deletes to Pulumi's dependency graph: the dataflow goes before the
+ * connections and the mapping set it uses, and they before the base connection and the dataset.
+ *
+ * Usually made by a source component's `ingest` (`sqlServer.ingest("orders", { … })`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { deltaColumnFailures, scheduleFailures } from "../provider/dataflow/inputs";
+import { Dataflow, type DeltaColumnArgs, type ScheduleArgs } from "../provider/dataflow/resource";
+import type { Dataset } from "../provider/dataset/resource";
+import { mappingsFailures } from "../provider/mapping-set/provider";
+import { MappingSet, type MappingArgs } from "../provider/mapping-set/resource";
+import { booleanParam } from "../provider/sources/formats";
+import { DATASET_ID_RULE, SCHEMA_ID_RULE } from "../provider/shared/rules";
+import type { OperationTimeouts } from "../provider/shared/timeouts";
+import { SourceConnection, type FileReadArgs, type SourceConnectionArgs } from "../provider/source-connection/resource";
+import { TargetConnection } from "../provider/target-connection/resource";
+import {
+  DELTA_COLUMN_RULES,
+  FILE_DATA_RULES,
+  formatMismatches,
+  sources,
+  TABLE_DATA_RULES,
+  type ChangeDataCaptureSourceKey,
+  type FileSourceKey,
+  type SourceColumn,
+  type SourceKey,
+} from "../provider/sources";
+import { ArgumentChecks } from "./arguments";
+
+/** Where a pipeline writes: a {@link Dataset} of this program, or an existing dataset by id. */
+export type PipelineDataset = Dataset | { datasetId: pulumi.Input<string>; schemaId: pulumi.Input<string> };
+
+/** Arguments every pipeline takes, whatever it reads. */
+export interface PipelineCommonArgs {
+  /** The dataset the data lands in, and whose XDM schema the mappings write. Changing it replaces the dataflow. */
+  dataset: PipelineDataset;
+  /**
+   * Source fields to XDM paths of the dataset's schema, each destination once; e.g. a list written out, or
+   * `defaultMappings(exploreTableColumns({ connectionId, table }), { destinationPrefix: "_acme" })`. A change makes a
+   * new version of the mapping set and moves the dataflow to it, in place.
+   */
+  mappings: pulumi.Input<pulumi.Input<MappingArgs>[]>;
+  /** When the dataflow runs. In place, except a start time that has passed. */
+  schedule: pulumi.Input<ScheduleArgs>;
+  /** Run on the schedule (true) or stay disabled. In place. @default true */
+  enabled?: pulumi.Input<boolean>;
+  /**
+   * Display name of the dataflow in AEP; its source connection, target connection and mapping set take it with
+   * " source", " target" and " mapping". @default the Pulumi resource name
+   */
+  displayName?: pulumi.Input<string>;
+  /** Description of the dataflow and its connections. @default none */
+  description?: pulumi.Input<string>;
+  /** The Data Lake's data format of the target connection, e.g. `parquet_xdm`. @default none sent */
+  targetFormat?: pulumi.Input<string>;
+  /** Deadlines of every operation of the pipeline's objects. @default { create: "5m", read: "2m", update: "5m", delete: "5m" } */
+  timeouts?: pulumi.Input<OperationTimeouts>;
+}
+
+/** A pipeline from a table source: one table, read incrementally by its delta column. */
+export type TableIngestArgs<K extends SourceKey = SourceKey> = PipelineCommonArgs & {
+  /** The table's path as explore lists it (`exploreTables`), e.g. `dbo.orders`. Changing it replaces the dataflow. */
+  table: pulumi.Input<string>;
+  /**
+   * The column incremental runs read (a name such as `"updated_at"`, or `{ name, dateFormat }`): each run ingests the
+   * rows changed since the last one. Changing it replaces the dataflow.
+   */
+  deltaColumn: pulumi.Input<string> | pulumi.Input<DeltaColumnArgs>;
+  /** The columns to read, as explore returns them. @default every column */
+  columns?: pulumi.Input<pulumi.Input<SourceColumn>[]>;
+} & (K extends ChangeDataCaptureSourceKey
+    ? {
+        /** Change data capture (Delta's change data feed must be on for the table). @default false */
+        cdcEnabled?: pulumi.Input<boolean>;
+      }
+    : { cdcEnabled?: never });
+
+/** A pipeline from a cloud-storage source: a file, a folder or a pattern, in one format. */
+export type FileIngestArgs = PipelineCommonArgs & FileReadArgs;
+
+/** What a pipeline from source `K` reads: a table, or files. */
+export type IngestArgs<K extends SourceKey> = K extends FileSourceKey ? FileIngestArgs : TableIngestArgs<K>;
+
+/** The base connection a pipeline reads through. */
+export interface PipelineConnection<K extends SourceKey> {
+  /** Registry key of the connection's source. */
+  source: K;
+  /** The base connection id. */
+  connectionId: pulumi.Input<string>;
+  /** The connection's sandbox; every object of the pipeline is made there. */
+  sandboxName?: pulumi.Input<string>;
+}
+
+/** Arguments of a {@link Pipeline} made directly (not through `ingest`). */
+export type PipelineArgs<K extends SourceKey> = IngestArgs<K> & {
+  /** The base connection to read through: a source component (e.g. an `SqlServerConnection`) or its parts. */
+  connection: PipelineConnection<K>;
+};
+
+const COMMON_ARGS = ["dataset", "mappings", "schedule", "enabled", "displayName", "description", "targetFormat", "timeouts"] as const;
+const TABLE_ARGS = ["table", "deltaColumn", "columns", "cdcEnabled"] as const;
+const FILE_ARGS = Object.keys(FILE_DATA_RULES);
+
+/**
+ * A dataflow from a base connection into a dataset, with what it needs: the source connection that reads the table or
+ * files, the Data Lake target connection of the dataset, and the mapping set. Its children are named after it.
+ *
+ * @see https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/collect/database-nosql
+ */
+export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentResource {
+  /** The dataflow's id in AEP. */
+  readonly flowId: pulumi.Output<string>;
+  /** The dataflow's state in AEP: `enabled` or `disabled`. */
+  readonly state: pulumi.Output<string>;
+  /** The latest run's state (`success`, `failed`, `inProgress`, …) as the last `pulumi refresh` read it. */
+  readonly lastRunStatus: pulumi.Output<string | undefined>;
+  readonly sourceConnectionId: pulumi.Output<string>;
+  readonly targetConnectionId: pulumi.Output<string>;
+  readonly mappingSetId: pulumi.Output<string>;
+  /** The mapping set version the dataflow runs with. */
+  readonly mappingVersion: pulumi.Output<number>;
+  /** The children, for options such as `dependsOn`. */
+  readonly sourceConnection: SourceConnection<K>;
+  readonly targetConnection: TargetConnection;
+  readonly mappingSet: MappingSet;
+  readonly dataflow: Dataflow<K>;
+
+  constructor(name: string, args: PipelineArgs<K>, opts?: pulumi.ComponentResourceOptions) {
+    super("aep:azure:Pipeline", name, {}, opts);
+    const checks = new ArgumentChecks(this, "Pipeline");
+    const raw = (args ?? {}) as unknown as Record<string, unknown>;
+    const connection = args.connection;
+    if (connection === undefined || typeof connection.source !== "string" || !(connection.source in sources)) {
+      checks.fail("connection", "expected a source component (e.g. an SqlServerConnection) or { source, connectionId }");
+    }
+    const source = sources[connection.source];
+    const readsTables = source.dataflow.reads === "tables";
+    checks.keys(raw, ["connection", ...COMMON_ARGS, ...(readsTables ? TABLE_ARGS : FILE_ARGS)]);
+    const displayName = pulumi.output(args.displayName ?? name);
+    const common = { description: args.description, sandboxName: connection.sandboxName, timeouts: args.timeouts };
+    const child = { parent: this };
+
+    const dataset = datasetOf(args.dataset, checks);
+    const reads = readsTables ? tableReads(args as unknown as TableIngestArgs, source.dataflow.changeDataCapture, checks) : { file: fileReads(args as unknown as FileIngestArgs, checks) };
+    const deltaColumn = readsTables ? deltaColumnOf((args as unknown as TableIngestArgs).deltaColumn, connection.source, checks) : undefined;
+    const mappings = checks.checked<pulumi.Input<MappingArgs>[]>(args.mappings, (value) => mappingsFailures(value, ["mappings"]));
+    const schedule = checks.checked<ScheduleArgs>(args.schedule, (value) => scheduleFailures(value, ["schedule"]));
+    const enabled = args.enabled === undefined ? undefined : checks.value<boolean>("enabled", args.enabled, DATAFLOW_ENABLED);
+    checks.report();
+
+    this.sourceConnection = new SourceConnection<K>(
+      name,
+      {
+        ...common,
+        source: connection.source,
+        baseConnectionId: connection.connectionId,
+        name: pulumi.interpolate`${displayName} source`,
+        ...reads,
+      } as unknown as SourceConnectionArgs<K>,
+      child,
+    );
+    this.targetConnection = new TargetConnection(
+      name,
+      { ...common, name: pulumi.interpolate`${displayName} target`, datasetId: dataset.datasetId, schemaId: dataset.schemaId, format: args.targetFormat },
+      child,
+    );
+    this.mappingSet = new MappingSet(
+      name,
+      { sandboxName: common.sandboxName, timeouts: common.timeouts, name: pulumi.interpolate`${displayName} mapping`, schemaId: dataset.schemaId, mappings },
+      child,
+    );
+    this.dataflow = new Dataflow<K>(
+      name,
+      {
+        ...common,
+        source: connection.source,
+        name: displayName,
+        sourceConnectionId: this.sourceConnection.sourceConnectionId,
+        targetConnectionId: this.targetConnection.targetConnectionId,
+        mappingSetId: this.mappingSet.mappingSetId,
+        mappingVersion: this.mappingSet.version,
+        schedule,
+        enabled,
+        ...(deltaColumn !== undefined ? { deltaColumn } : {}),
+      } as unknown as import("../provider/dataflow/resource").DataflowArgs<K>,
+      child,
+    );
+    this.flowId = this.dataflow.flowId;
+    this.state = this.dataflow.state;
+    this.lastRunStatus = this.dataflow.lastRunStatus;
+    this.sourceConnectionId = this.sourceConnection.sourceConnectionId;
+    this.targetConnectionId = this.targetConnection.targetConnectionId;
+    this.mappingSetId = this.mappingSet.mappingSetId;
+    this.mappingVersion = this.mappingSet.version;
+    this.registerOutputs({
+      flowId: this.flowId,
+      state: this.state,
+      sourceConnectionId: this.sourceConnectionId,
+      targetConnectionId: this.targetConnectionId,
+      mappingSetId: this.mappingSetId,
+      mappingVersion: this.mappingVersion,
+    });
+  }
+}
+
+const DATAFLOW_ENABLED = booleanParam();
+
+/** The dataset's id and schema, checked. */
+function datasetOf(dataset: PipelineDataset | undefined, checks: ArgumentChecks): { datasetId: pulumi.Output<string>; schemaId: pulumi.Output<string> } {
+  if (dataset === undefined || typeof dataset !== "object") {
+    checks.fail("dataset", "required; expected a Dataset of this program, or { datasetId, schemaId } of an existing one");
+  }
+  return {
+    datasetId: checks.value<string>("dataset.datasetId", dataset.datasetId, DATASET_ID_RULE),
+    schemaId: checks.value<string>("dataset.schemaId", dataset.schemaId, SCHEMA_ID_RULE),
+  };
+}
+
+/** What a table pipeline reads, checked. */
+function tableReads(args: TableIngestArgs, changeDataCapture: boolean, checks: ArgumentChecks) {
+  const table: Record<string, pulumi.Input<unknown>> = { tableName: checks.value<string>("table", args.table, TABLE_DATA_RULES.tableName) };
+  if (args.columns !== undefined) table["columns"] = checks.value("columns", args.columns, TABLE_DATA_RULES.columns);
+  if (args.cdcEnabled !== undefined) {
+    if (!changeDataCapture) checks.fail("cdcEnabled", "this source has no change data capture (only Azure Databricks does); remove it");
+    table["cdcEnabled"] = checks.value<boolean>("cdcEnabled", args.cdcEnabled, TABLE_DATA_RULES.cdcEnabled);
+  }
+  return { table };
+}
+
+/** What a file pipeline reads, checked: each field by its rule, and the fields its format takes. */
+function fileReads(args: FileIngestArgs, checks: ArgumentChecks): FileReadArgs {
+  const raw = args as unknown as Record<string, unknown>;
+  const file: Record<string, pulumi.Input<unknown>> = {};
+  for (const [field, rule] of Object.entries(FILE_DATA_RULES)) {
+    if (raw[field] !== undefined || field === "path" || field === "format") file[field] = checks.value(field, raw[field] as pulumi.Input<unknown>, rule);
+  }
+  // A format known now is checked against the other arguments now; one that is an Output, by the provider at `up`.
+  const format = raw["format"];
+  if (typeof format === "string") {
+    for (const [field, reason] of formatMismatches(format, Object.keys(file))) checks.fail(field, reason);
+  }
+  return file as unknown as FileReadArgs;
+}
+
+/** The delta column, from a name or `{ name, dateFormat }`, checked. */
+function deltaColumnOf(deltaColumn: pulumi.Input<string> | pulumi.Input<DeltaColumnArgs>, source: SourceKey, checks: ArgumentChecks): pulumi.Output<DeltaColumnArgs> {
+  if (typeof deltaColumn === "string" || deltaColumn === undefined) {
+    return checks.value<string>("deltaColumn", deltaColumn as string | undefined, DELTA_COLUMN_RULES.name).apply((name) => ({ name }));
+  }
+  return checks.checked<unknown>(deltaColumn, (value) =>
+    typeof value === "string" ? [] : deltaColumnFailures(source, value, ["deltaColumn"]),
+  ).apply((value) => (typeof value === "string" ? { name: value } : (value as DeltaColumnArgs)));
+}
