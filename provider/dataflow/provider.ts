@@ -21,6 +21,7 @@ import {
   type FlowTransformation,
   type JsonPatchOperation,
 } from "../flow-service";
+import type { FlowServiceClient, ListingSnapshot, Flow as WireFlow } from "../flow-service";
 import { hasUnknown, sameJson } from "../shared/check";
 import {
   DataflowObjectProvider,
@@ -122,7 +123,7 @@ function started(schedule: Schedule | undefined, now: number): boolean {
 }
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `Dataflow`. */
-export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Stored> {
+export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Stored, WireFlow> {
   protected readonly what = "dataflow";
 
   protected validate(raw: Record<string, unknown>): Validated<DataflowInputs> {
@@ -190,7 +191,11 @@ export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Sto
     } as Stored;
   }
 
-  protected async createObject(calls: ObjectCalls, inputs: DataflowInputs, identity: CreateIdentity | undefined): Promise<CreatedOutputs<Stored>> {
+  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<WireFlow> {
+    return client.flowSnapshot({ sandboxName });
+  }
+
+  protected async createObject(calls: ObjectCalls, inputs: DataflowInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<WireFlow> | undefined): Promise<CreatedOutputs<Stored>> {
     const description = markedDescription(inputs);
     const created = await calls.client.createFlow(
       {
@@ -202,7 +207,7 @@ export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Sto
         transformations: transformations(inputs),
         scheduleParams: toSchedule(inputs.schedule),
       },
-      identity === undefined ? calls.call : { ...calls.call, identity },
+      identity === undefined ? calls.call : { ...calls.call, identity, ...(snapshot !== undefined ? { snapshot } : {}) },
     );
     // Flow Service creates flows enabled (a create may not carry a state, FLOW-1410); afterCreate disables one declared so.
     return { ...created, outputs: this.outputs(created.id, created.etag, "enabled", { ...inputs, enabled: true }, calls.call.sandboxName) };

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { splitMarker, XDM_SCHEMA_CONTENT_TYPE, type CreateIdentity } from "../flow-service";
+import type { FlowServiceClient, ListingSnapshot, Dataset as WireDataset } from "../flow-service";
 import { sameJson, UNKNOWN } from "../shared/check";
 import { fieldFailures } from "../shared/fields";
 import { DataflowObjectProvider, markedDescription, type CommonInputs, type CommonOutputs, type CreatedOutputs, type ObjectCalls, type Validated } from "../shared/object-provider";
@@ -74,7 +75,7 @@ type Stored = z.infer<typeof storedSchema> & DatasetOutputs;
 const PROFILE_TAG = "enabled:true";
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `Dataset`. */
-export class DatasetProvider extends DataflowObjectProvider<DatasetInputs, Stored> {
+export class DatasetProvider extends DataflowObjectProvider<DatasetInputs, Stored, WireDataset> {
   protected readonly what = "dataset";
 
   protected validate(raw: Record<string, unknown>): Validated<DatasetInputs> {
@@ -112,7 +113,11 @@ export class DatasetProvider extends DataflowObjectProvider<DatasetInputs, Store
     } as Stored;
   }
 
-  protected async createObject(calls: ObjectCalls, inputs: DatasetInputs, identity: CreateIdentity | undefined): Promise<CreatedOutputs<Stored>> {
+  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<WireDataset> {
+    return client.datasetSnapshot({ sandboxName });
+  }
+
+  protected async createObject(calls: ObjectCalls, inputs: DatasetInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<WireDataset> | undefined): Promise<CreatedOutputs<Stored>> {
     const description = markedDescription(inputs);
     const created = await calls.client.createDataset(
       {
@@ -121,7 +126,7 @@ export class DatasetProvider extends DataflowObjectProvider<DatasetInputs, Store
         schemaRef: { id: inputs.schemaId, contentType: XDM_SCHEMA_CONTENT_TYPE },
         ...(inputs.profileEnabled === true ? { tags: { unifiedProfile: [PROFILE_TAG] } } : {}),
       },
-      identity === undefined ? calls.call : { ...calls.call, identity },
+      identity === undefined ? calls.call : { ...calls.call, identity, ...(snapshot !== undefined ? { snapshot } : {}) },
     );
     return { ...created, outputs: this.outputs(created.id, inputs, calls.call.sandboxName) };
   }

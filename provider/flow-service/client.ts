@@ -16,11 +16,12 @@ import {
   type CreatedConnection,
   type CreateOptions,
 } from "./connections";
-import { createDataset, deleteDataset, getDataset, type CreateDatasetOptions, type CreatedDataset, type Dataset, type NewDataset } from "./datasets";
+import { createDataset, datasetSnapshot, deleteDataset, getDataset, type CreateDatasetOptions, type CreatedDataset, type Dataset, type NewDataset } from "./datasets";
 import { exploreFile, exploreFolder, exploreRoot, exploreTable, type ExploreFileOptions, type ExploreItem, type ExploreSchema } from "./explore";
 import type { CreatedObject, UpdatedObject } from "./flow-objects";
 import {
   createFlow,
+  flowSnapshot,
   deleteFlow,
   flowsUsingBaseConnection,
   getFlow,
@@ -38,6 +39,7 @@ import {
 import { DEFAULT_TIMEOUTS, sharedAgent } from "./http";
 import {
   createMappingSet,
+  mappingSetSnapshot,
   deleteMappingSet,
   getMappingSet,
   listMappingSets,
@@ -47,9 +49,10 @@ import {
   type NewMappingSet,
   type UpdatedMappingSet,
 } from "./mapping-sets";
-import type { SafeCreateOptions } from "./safe-create";
+import type { ListingSnapshot, SafeCreateOptions } from "./safe-create";
 import {
   createSourceConnection,
+  sourceConnectionSnapshot,
   deleteSourceConnection,
   getSourceConnection,
   listSourceConnections,
@@ -59,6 +62,7 @@ import {
 } from "./source-connections";
 import {
   createTargetConnection,
+  targetConnectionSnapshot,
   deleteTargetConnection,
   getTargetConnection,
   listTargetConnections,
@@ -146,6 +150,35 @@ export class FlowServiceClient {
     return connectionSnapshot(this.ctx, options);
   }
 
+  /**
+   * A listing of the sandbox's source connections (`options.sandboxName`), loaded on first use, for the creates of
+   * one run to share (`SafeCreateOptions.snapshot`); likewise {@link targetConnectionSnapshot},
+   * {@link datasetSnapshot}, {@link mappingSetSnapshot} and {@link flowSnapshot}.
+   */
+  sourceConnectionSnapshot(options: RequestOptions = {}): ListingSnapshot<SourceConnection> {
+    return sourceConnectionSnapshot(this.ctx, options);
+  }
+
+  /** A listing of the sandbox's target connections for the creates of one run to share. */
+  targetConnectionSnapshot(options: RequestOptions = {}): ListingSnapshot<TargetConnection> {
+    return targetConnectionSnapshot(this.ctx, options);
+  }
+
+  /** A listing of the sandbox's Catalog datasets for the creates of one run to share. */
+  datasetSnapshot(options: RequestOptions = {}): ListingSnapshot<Dataset> {
+    return datasetSnapshot(this.ctx, options);
+  }
+
+  /** A listing of the sandbox's Data Prep mapping sets for the creates of one run to share. */
+  mappingSetSnapshot(options: RequestOptions = {}): ListingSnapshot<MappingSet> {
+    return mappingSetSnapshot(this.ctx, options);
+  }
+
+  /** A listing of the sandbox's flows for the creates of one run to share. */
+  flowSnapshot(options: RequestOptions = {}): ListingSnapshot<Flow> {
+    return flowSnapshot(this.ctx, options);
+  }
+
   /** `GET /connections/{id}` → the connection, or undefined when it does not exist (404). */
   getConnection(id: string, options: RequestOptions = {}): Promise<Connection | undefined> {
     return getConnection(this.ctx, id, options);
@@ -225,7 +258,7 @@ export class FlowServiceClient {
    * name, the base connection and the spec is taken instead of creating a second one; several are an
    * `AmbiguousCreateError`. Without one, an unknown outcome fails naming the same-named candidates.
    */
-  createSourceConnection(body: NewSourceConnection, options: SafeCreateOptions = {}): Promise<CreatedObject> {
+  createSourceConnection(body: NewSourceConnection, options: SafeCreateOptions<SourceConnection> = {}): Promise<CreatedObject> {
     return createSourceConnection(this.ctx, body, options);
   }
 
@@ -261,7 +294,7 @@ export class FlowServiceClient {
    * `POST /targetConnections` → `{id, etag, recovered}` (build the Data Lake body with `dataLakeTargetConnection`).
    * Crash-safe with an `identity` like {@link createSourceConnection}: a candidate must also name the same dataset.
    */
-  createTargetConnection(body: NewTargetConnection, options: SafeCreateOptions = {}): Promise<CreatedObject> {
+  createTargetConnection(body: NewTargetConnection, options: SafeCreateOptions<TargetConnection> = {}): Promise<CreatedObject> {
     return createTargetConnection(this.ctx, body, options);
   }
 
@@ -313,7 +346,7 @@ export class FlowServiceClient {
    * with an `identity` the marker goes at the end of `body.name`; a candidate must have that name and the same
    * output schema.
    */
-  createMappingSet(body: NewMappingSet, options: SafeCreateOptions = {}): Promise<CreatedMappingSet> {
+  createMappingSet(body: NewMappingSet, options: SafeCreateOptions<MappingSet> = {}): Promise<CreatedMappingSet> {
     return createMappingSet(this.ctx, body, options);
   }
 
@@ -350,7 +383,7 @@ export class FlowServiceClient {
    * `body.description`): a candidate must also have the flow spec and the same source and target connection.
    * The flow starts enabled; disable it with {@link disableFlow}.
    */
-  createFlow(body: NewFlow, options: SafeCreateOptions = {}): Promise<CreatedObject> {
+  createFlow(body: NewFlow, options: SafeCreateOptions<Flow> = {}): Promise<CreatedObject> {
     return createFlow(this.ctx, body, options);
   }
 

@@ -10,7 +10,7 @@ import { failure, isResourceNotFound, segment, send, unparseable, type CallConte
 import { splitMarker, type CreateIdentity } from "./identity";
 import { firstPage, iteratePages, pageParser } from "./paging";
 import { secretStringsOf } from "./redaction";
-import { createSafely } from "./safe-create";
+import { createSafely, ListingSnapshot, sharedLookOf, SNAPSHOT_MAX_OBJECTS } from "./safe-create";
 import type { Connection, ConnectionSpec, JsonPatchOperation, ListQuery, NewConnection, RequestOptions } from "./types";
 import { lenient, looseRecord, parseJson, stripUndefined, type Parsed } from "./wire";
 
@@ -129,45 +129,10 @@ export interface CreatedConnection {
 }
 
 /** Largest sandbox a {@link ConnectionSnapshot} lists; beyond it, creates look up their own by name instead. */
-export const SNAPSHOT_MAX_CONNECTIONS = 2_000;
+export const SNAPSHOT_MAX_CONNECTIONS = SNAPSHOT_MAX_OBJECTS;
 
-/**
- * One listing of a sandbox's connections (every page, up to {@link SNAPSHOT_MAX_CONNECTIONS}), loaded on first
- * use and shared by the creates of one run. A connection that an earlier, interrupted run created is in it; one
- * created while it loads may or may not be, which the creates allow for (see the module comment).
- */
-export class ConnectionSnapshot {
-  private loading: Promise<readonly Connection[] | undefined> | undefined;
-  private result: { connections: readonly Connection[] | undefined } | undefined;
-
-  /** `list` yields the sandbox's connections; it is iterated once, on first use. */
-  constructor(private readonly list: () => AsyncIterable<Connection>) {}
-
-  /** Starts the listing if needed; undefined when it failed or the sandbox holds too many connections. */
-  load(): Promise<readonly Connection[] | undefined> {
-    this.loading ??= (async () => {
-      const connections: Connection[] = [];
-      try {
-        for await (const connection of this.list()) {
-          connections.push(connection);
-          if (connections.length > SNAPSHOT_MAX_CONNECTIONS) return undefined;
-        }
-        return connections;
-      } catch {
-        return undefined;
-      }
-    })().then((connections) => {
-      this.result = { connections };
-      return connections;
-    });
-    return this.loading;
-  }
-
-  /** The listing once loaded ("pending" before): never waits. */
-  peek(): readonly Connection[] | undefined | "pending" {
-    return this.result === undefined ? "pending" : this.result.connections;
-  }
-}
+/** A listing of a sandbox's connections shared by the creates of one run (see {@link ListingSnapshot}). */
+export class ConnectionSnapshot extends ListingSnapshot<Connection> {}
 
 /** A snapshot of the connections of `options.sandboxName` (or the default sandbox) through `ctx`. */
 export function connectionSnapshot(ctx: CallContext, options: RequestOptions): ConnectionSnapshot {
@@ -232,20 +197,10 @@ export async function createConnection(ctx: CallContext, body: NewConnection, op
   if (identity !== undefined && splitMarker(body.description).key !== identity.key) {
     throw new TypeError("createConnection: body.description must end with the identity's marker");
   }
-  const own = (listed: readonly Connection[] | undefined): Connection[] | undefined =>
-    listed === undefined ? undefined : listed.filter((connection) => isOwnConnection(connection, body, identity!));
   const sharedLook =
     identity === undefined || snapshot === undefined
       ? undefined
-      : {
-          peek: (): Connection[] | undefined | "pending" => {
-            const listed = snapshot.peek();
-            if (listed !== "pending") return own(listed);
-            void snapshot.load();
-            return "pending";
-          },
-          settled: async (): Promise<Connection[] | undefined> => own(await snapshot.load()),
-        };
+      : sharedLookOf(snapshot, (listed) => listed.filter((connection) => isOwnConnection(connection, body, identity)));
   return createSafely(ctx, {
     what: "connection",
     name: body.name,

@@ -15,7 +15,7 @@ import { CATALOG_BASE_PATH, failure, isResourceNotFound, segment, send, serviceC
 import { epochMs } from "./connections";
 import { FlowServiceError } from "./errors";
 import { splitMarker, type CreateIdentity } from "./identity";
-import { createSafely, type Recovered, type SafeCreateOptions } from "./safe-create";
+import { createSafely, ListingSnapshot, sharedLookOf, type Recovered, type SafeCreateOptions } from "./safe-create";
 import type { RequestOptions } from "./types";
 import { lenient, looseRecord, parseJson, type Parsed } from "./wire";
 
@@ -65,7 +65,7 @@ export interface CreatedDataset {
 }
 
 /** Options of {@link createDataset}. */
-export interface CreateDatasetOptions extends SafeCreateOptions {
+export interface CreateDatasetOptions extends SafeCreateOptions<Dataset> {
   /** Catalog's `requestDataSource` query parameter. @default not sent */
   requestDataSource?: boolean;
 }
@@ -160,6 +160,35 @@ export async function findDatasetsByName(ctx: CallContext, name: string, options
   throw new FlowServiceError({ status: 0, method: "GET", path: "/dataSets" }, `GET /dataSets: more than ${LOOKUP_MAX_PAGES * LOOKUP_PAGE} datasets named ${JSON.stringify(name)}; stopping`);
 }
 
+/**
+ * `GET /dataSets?properties=…&limit=&start=`, every page (offset paging, creation order): the sandbox's datasets.
+ * Requests are made while iterating.
+ */
+export async function* listDatasets(ctx: CallContext, options: RequestOptions): AsyncGenerator<Dataset, void, undefined> {
+  const c = catalog(ctx);
+  for (let page = 0; ; page += 1) {
+    const query: [string, string][] = [
+      ["properties", "name,description,schemaRef,state,created,updated"],
+      ["limit", String(LOOKUP_PAGE)],
+      ["start", String(page * LOOKUP_PAGE)],
+    ];
+    const spec: CallSpec = { method: "GET", path: "/dataSets", query, idempotent: true, options };
+    const exchange = await send(c, spec);
+    const response = exchange.response;
+    if (response?.status !== 200) throw failure(c, spec, exchange);
+    const parsed = parseDatasetMap(response.text);
+    if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
+    yield* parsed.value;
+    if (parsed.value.length < LOOKUP_PAGE) return;
+  }
+}
+
+/** A listing of the sandbox's datasets shared by the creates of one run (see {@link ListingSnapshot}). */
+export function datasetSnapshot(ctx: CallContext, options: RequestOptions): ListingSnapshot<Dataset> {
+  const { signal: _signal, ...unbounded } = options;
+  return new ListingSnapshot(() => listDatasets(ctx, unbounded));
+}
+
 /** Whether a listed dataset is provably the result of a create of `body` with `identity`. */
 function isOwnDataset(dataset: Dataset, body: NewDataset, identity: CreateIdentity): boolean {
   if (dataset.name !== body.name) return false;
@@ -170,7 +199,7 @@ function isOwnDataset(dataset: Dataset, body: NewDataset, identity: CreateIdenti
 
 /** `POST /dataSets` made crash-safe; see the module comment. */
 export async function createDataset(ctx: CallContext, body: NewDataset, options: CreateDatasetOptions): Promise<CreatedDataset> {
-  const { identity, requestDataSource, ...requestOptions } = options;
+  const { identity, requestDataSource, snapshot, ...requestOptions } = options;
   if (typeof body?.name !== "string" || body.name === "") throw new TypeError("createDataset: body.name must be a non-empty string");
   if (typeof body.schemaRef?.id !== "string" || body.schemaRef.id === "") throw new TypeError("createDataset: body.schemaRef.id must be the schema's $id");
   if (identity !== undefined && splitMarker(body.description).key !== identity.key) {
@@ -192,6 +221,7 @@ export async function createDataset(ctx: CallContext, body: NewDataset, options:
     idOf: (d) => d.id,
     createdAtOf: (d) => d.created,
     fromFound: (d) => ({ id: d.id }),
+    ...(identity !== undefined && snapshot !== undefined ? { sharedLook: sharedLookOf(snapshot, (listed) => listed.filter((d) => isOwnDataset(d, body, identity))) } : {}),
   });
 }
 

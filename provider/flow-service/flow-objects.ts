@@ -10,7 +10,7 @@ import { epochMs, parseCreated } from "./connections";
 import { splitMarker, type CreateIdentity } from "./identity";
 import type { HttpResponse } from "./http";
 import { firstPage, iteratePages, type Page } from "./paging";
-import { createSafely, type Recovered, type SafeCreateOptions } from "./safe-create";
+import { createSafely, ListingSnapshot, sharedLookOf, type Recovered, type SafeCreateOptions } from "./safe-create";
 import type { JsonPatchOperation, ListQuery, RequestOptions } from "./types";
 import { lenient, type Parsed } from "./wire";
 
@@ -145,10 +145,10 @@ export async function createObject<T extends FlowObjectBase>(
   ctx: CallContext,
   kind: FlowObjectKind<T>,
   body: NamedBody,
-  options: SafeCreateOptions,
+  options: SafeCreateOptions<T>,
   lookup: { filters: readonly string[]; sameKind(item: T): boolean },
 ): Promise<CreatedObject> {
-  const { identity, ...requestOptions } = options;
+  const { identity, snapshot, ...requestOptions } = options;
   if (typeof body?.name !== "string" || body.name === "") throw new TypeError(`create ${kind.what}: body.name must be a non-empty string`);
   if (identity !== undefined && splitMarker(body.description).key !== identity.key) {
     throw new TypeError(`create ${kind.what}: body.description must end with the identity's marker (identity.ts withMarker)`);
@@ -160,8 +160,8 @@ export async function createObject<T extends FlowObjectBase>(
     }
     return found;
   };
-  const own = async (id: CreateIdentity): Promise<T[]> =>
-    (await sameNamed()).filter((item) => id.excludeIds?.some((x) => sameId(x, item.id)) !== true && splitMarker(item.description).key === id.key);
+  const isOwn = (id: CreateIdentity) => (item: T): boolean =>
+    item.name === body.name && lookup.sameKind(item) && id.excludeIds?.some((x) => sameId(x, item.id)) !== true && splitMarker(item.description).key === id.key;
   const spec: Omit<CallSpec, "budget" | "idempotent"> = { method: "POST", path: kind.path, body, options: requestOptions };
   return createSafely(ctx, {
     what: kind.what,
@@ -169,12 +169,20 @@ export async function createObject<T extends FlowObjectBase>(
     spec,
     identity,
     parse: (response) => parseCreated(response.text),
-    findOwn: own,
+    findOwn: async (id) => (await sameNamed()).filter(isOwn(id)),
     findSameNamed: sameNamed,
     idOf: (item) => item.id,
     createdAtOf: (item) => item.createdAt,
     fromFound: (item) => ({ id: item.id, etag: item.etag }),
+    ...(identity !== undefined && snapshot !== undefined ? { sharedLook: sharedLookOf(snapshot, (listed) => listed.filter(isOwn(identity))) } : {}),
   });
+}
+
+/** A listing of the sandbox's objects of `kind` for the creates of one run to share (see {@link ListingSnapshot}). */
+export function objectSnapshot<T extends FlowObjectBase>(ctx: CallContext, kind: FlowObjectKind<T>, options: RequestOptions): ListingSnapshot<T> {
+  const { signal: _signal, ...unbounded } = options;
+  // Not bound to the signal of the create that starts it: other creates share it. Each request has its deadline.
+  return new ListingSnapshot(() => listObjects(ctx, kind, { limit: 100 }, unbounded));
 }
 
 /** Audit fields of source connections, target connections, flows and runs (dataflows.md §1). Times in epoch ms. */

@@ -31,6 +31,7 @@ import {
   getObject,
   hasEtag,
   listObjects,
+  objectSnapshot,
   patchObject,
   sameId,
   type AuditFields,
@@ -42,7 +43,7 @@ import type { HttpResponse } from "./http";
 import { parseAdobeError } from "./adobe-errors";
 import { pageParser } from "./paging";
 import { listSourceConnections } from "./source-connections";
-import { adobeFields, type SafeCreateOptions } from "./safe-create";
+import { adobeFields, type ListingSnapshot, type SafeCreateOptions } from "./safe-create";
 import type { JsonPatchOperation, ListQuery, RequestOptions } from "./types";
 import { lenient, looseRecord } from "./wire";
 
@@ -228,7 +229,7 @@ function isFlowNotFound400(response: HttpResponse): boolean {
 const KIND: FlowObjectKind<Flow> = { path: "/flows", what: "flow", parsePage: parseFlowPage, alsoNotFound: isFlowNotFound400 };
 
 /** Creates a flow; see the module comment (and safe-create.ts) for how duplicates are avoided. */
-export async function createFlow(ctx: CallContext, body: NewFlow, options: SafeCreateOptions): Promise<CreatedObject> {
+export async function createFlow(ctx: CallContext, body: NewFlow, options: SafeCreateOptions<Flow>): Promise<CreatedObject> {
   if (typeof body?.flowSpec?.id !== "string" || body.flowSpec.id === "") throw new TypeError("createFlow: body.flowSpec.id must be a non-empty string");
   if ("state" in (body as object)) throw new TypeError("createFlow: body must not carry a state (FLOW-1410); enable or disable after the create");
   const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => sameId(id, b[i]!));
@@ -239,6 +240,11 @@ export async function createFlow(ctx: CallContext, body: NewFlow, options: SafeC
       sameList(flow.sourceConnectionIds, body.sourceConnectionIds) &&
       sameList(flow.targetConnectionIds, body.targetConnectionIds),
   });
+}
+
+/** A listing of the sandbox's flows shared by the creates of one run. */
+export function flowSnapshot(ctx: CallContext, options: RequestOptions): ListingSnapshot<Flow> {
+  return objectSnapshot(ctx, KIND, options);
 }
 
 /** `GET /flows/{id}` → the flow, or undefined when it does not exist (FLOW-1439 at 404 or 400). */

@@ -5,7 +5,7 @@
 export { FlowServiceClient } from "./client";
 export { ConnectionSnapshot, SNAPSHOT_MAX_CONNECTIONS, type CreatedConnection, type CreateOptions } from "./connections";
 export { isMarkerKey, splitMarker, withMarker, type CreateIdentity } from "./identity";
-export type { Recovered, SafeCreateOptions } from "./safe-create";
+export { ListingSnapshot, SNAPSHOT_MAX_OBJECTS, type Recovered, type SafeCreateOptions } from "./safe-create";
 export type { AuditFields, CreatedObject, UpdatedObject } from "./flow-objects";
 export type { ExploreColumn, ExploreFileOptions, ExploreItem, ExploreSchema } from "./explore";
 export type {

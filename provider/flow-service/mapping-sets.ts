@@ -21,7 +21,7 @@ import { DATA_PREP_BASE_PATH, failure, isResourceNotFound, segment, send, servic
 import { epochMs } from "./connections";
 import { flowIdsNamedIn, FlowServiceError, InUseError } from "./errors";
 import { splitMarker, type CreateIdentity } from "./identity";
-import { adobeFields, createSafely, type Recovered, type SafeCreateOptions } from "./safe-create";
+import { adobeFields, createSafely, ListingSnapshot, sharedLookOf, type Recovered, type SafeCreateOptions } from "./safe-create";
 import type { RequestOptions } from "./types";
 import { lenient, parseJson, type Parsed } from "./wire";
 
@@ -234,6 +234,12 @@ export async function* listMappingSets(ctx: CallContext, query: { name?: string 
   throw new FlowServiceError({ status: 0, method: "GET", path: "/mappingSets" }, `GET /mappingSets: more than ${MAX_PAGES} pages; stopping`);
 }
 
+/** A listing of the sandbox's mapping sets shared by the creates of one run (see {@link ListingSnapshot}). */
+export function mappingSetSnapshot(ctx: CallContext, options: RequestOptions): ListingSnapshot<MappingSet> {
+  const { signal: _signal, ...unbounded } = options;
+  return new ListingSnapshot(() => listMappingSets(ctx, {}, unbounded));
+}
+
 function isOwnSet(set: MappingSet, body: NewMappingSet, identity: CreateIdentity): boolean {
   if (set.name !== body.name) return false;
   if (set.outputSchemaId !== undefined && set.outputSchemaId !== body.outputSchema.schemaRef.id) return false;
@@ -242,8 +248,8 @@ function isOwnSet(set: MappingSet, body: NewMappingSet, identity: CreateIdentity
 }
 
 /** `POST /mappingSets` (200 `{id, version}`) made crash-safe; see the module comment. */
-export async function createMappingSet(ctx: CallContext, body: NewMappingSet, options: SafeCreateOptions): Promise<CreatedMappingSet> {
-  const { identity, ...requestOptions } = options;
+export async function createMappingSet(ctx: CallContext, body: NewMappingSet, options: SafeCreateOptions<MappingSet>): Promise<CreatedMappingSet> {
+  const { identity, snapshot, ...requestOptions } = options;
   if (typeof body?.outputSchema?.schemaRef?.id !== "string" || body.outputSchema.schemaRef.id === "") {
     throw new TypeError("createMappingSet: body.outputSchema.schemaRef.id must be the output schema's $id");
   }
@@ -271,6 +277,7 @@ export async function createMappingSet(ctx: CallContext, body: NewMappingSet, op
     idOf: (set) => set.id,
     createdAtOf: (set) => set.createdDate,
     fromFound: (set) => ({ id: set.id, version: set.version }),
+    ...(identity !== undefined && snapshot !== undefined ? { sharedLook: sharedLookOf(snapshot, (listed) => listed.filter((set) => isOwnSet(set, body, identity))) } : {}),
   });
 }
 

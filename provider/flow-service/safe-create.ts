@@ -32,14 +32,76 @@ import type { Parsed } from "./wire";
  */
 export type Recovered = false | "earlier-run" | "this-call";
 
-/** Options of a create of a dataflow object. */
-export interface SafeCreateOptions extends RequestOptions {
+/** Options of a create of a dataflow object of type `T` (as listed). */
+export interface SafeCreateOptions<T = never> extends RequestOptions {
   /**
    * The create's identity. Its marker (identity.ts `withMarker`) must already be at the end of the object's marker
    * field (the `description`; a mapping set's `name`). Without one, a create whose outcome is unknown never takes
    * an existing object for its own: it fails, naming the candidates.
    */
   identity?: CreateIdentity;
+  /** A listing of the sandbox's objects of this kind shared by the creates of a run (with `identity` only); it saves the first lookup. */
+  snapshot?: ListingSnapshot<T>;
+}
+
+/** Largest sandbox listing a {@link ListingSnapshot} holds; beyond it, creates look up their own by name instead. */
+export const SNAPSHOT_MAX_OBJECTS = 2_000;
+
+/**
+ * One listing of a sandbox's objects of one kind (every page, up to {@link SNAPSHOT_MAX_OBJECTS}), loaded on first use
+ * and shared by the creates of one run: an object an earlier, interrupted run created is in it; one created while it
+ * loads may or may not be, which the creates allow for (see the module comment).
+ */
+export class ListingSnapshot<T> {
+  private loading: Promise<readonly T[] | undefined> | undefined;
+  private result: { items: readonly T[] | undefined } | undefined;
+
+  /** `list` yields the sandbox's objects; it is iterated once, on first use. */
+  constructor(private readonly list: () => AsyncIterable<T>) {}
+
+  /** Starts the listing if needed; undefined when it failed or the sandbox holds too many objects. */
+  load(): Promise<readonly T[] | undefined> {
+    this.loading ??= (async () => {
+      const items: T[] = [];
+      try {
+        for await (const item of this.list()) {
+          items.push(item);
+          if (items.length > SNAPSHOT_MAX_OBJECTS) return undefined;
+        }
+        return items;
+      } catch {
+        return undefined;
+      }
+    })().then((items) => {
+      this.result = { items };
+      return items;
+    });
+    return this.loading;
+  }
+
+  /** The listing once loaded ("pending" before): never waits. */
+  peek(): readonly T[] | undefined | "pending" {
+    return this.result === undefined ? "pending" : this.result.items;
+  }
+}
+
+/**
+ * The plan's `sharedLook` over `snapshot`, keeping the items `own` says are this create's: a peek starts the listing
+ * when it has not started, and never waits for it.
+ */
+export function sharedLookOf<T>(snapshot: ListingSnapshot<T>, own: (listed: readonly T[]) => T[]): NonNullable<SafeCreatePlan<T, { id: string }>["sharedLook"]> {
+  return {
+    peek: () => {
+      const listed = snapshot.peek();
+      if (listed !== "pending") return listed === undefined ? undefined : own(listed);
+      void snapshot.load();
+      return "pending";
+    },
+    settled: async () => {
+      const listed = await snapshot.load();
+      return listed === undefined ? undefined : own(listed);
+    },
+  };
 }
 
 /** What {@link createSafely} needs to know about one kind of object. */

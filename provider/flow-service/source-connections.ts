@@ -19,6 +19,7 @@ import {
   getObject,
   hasEtag,
   listObjects,
+  objectSnapshot,
   patchObject,
   sameId,
   type AuditFields,
@@ -27,7 +28,7 @@ import {
   type UpdatedObject,
 } from "./flow-objects";
 import { pageParser } from "./paging";
-import type { SafeCreateOptions } from "./safe-create";
+import type { ListingSnapshot, SafeCreateOptions } from "./safe-create";
 import type { JsonPatchOperation, ListQuery, RequestOptions } from "./types";
 import { lenient, looseRecord } from "./wire";
 
@@ -164,13 +165,18 @@ export const parseSourceConnectionPage = pageParser(itemSchema, toSourceConnecti
 const KIND: FlowObjectKind<SourceConnection> = { path: "/sourceConnections", what: "source connection", parsePage: parseSourceConnectionPage };
 
 /** Creates a source connection; see the module comment (and safe-create.ts) for how duplicates are avoided. */
-export async function createSourceConnection(ctx: CallContext, body: NewSourceConnection, options: SafeCreateOptions): Promise<CreatedObject> {
+export async function createSourceConnection(ctx: CallContext, body: NewSourceConnection, options: SafeCreateOptions<SourceConnection>): Promise<CreatedObject> {
   if (typeof body?.baseConnectionId !== "string" || body.baseConnectionId === "") throw new TypeError("create source connection: baseConnectionId must be a non-empty string");
   return createObject(ctx, KIND, body, options, {
     filters: [`baseConnectionId==${body.baseConnectionId}`, `connectionSpec.id==${body.connectionSpec.id}`],
     sameKind: (item) =>
       item.baseConnectionId !== undefined && sameId(item.baseConnectionId, body.baseConnectionId) && item.connectionSpec.id === body.connectionSpec.id,
   });
+}
+
+/** A listing of the sandbox's source connections shared by the creates of one run. */
+export function sourceConnectionSnapshot(ctx: CallContext, options: RequestOptions): ListingSnapshot<SourceConnection> {
+  return objectSnapshot(ctx, KIND, options);
 }
 
 /** `GET /sourceConnections/{id}` → the source connection, or undefined when it does not exist (404). */

@@ -15,6 +15,7 @@ import {
   getObject,
   hasEtag,
   listObjects,
+  objectSnapshot,
   patchObject,
   type AuditFields,
   type CreatedObject,
@@ -22,7 +23,7 @@ import {
   type UpdatedObject,
 } from "./flow-objects";
 import { pageParser } from "./paging";
-import type { SafeCreateOptions } from "./safe-create";
+import type { ListingSnapshot, SafeCreateOptions } from "./safe-create";
 import type { JsonPatchOperation, ListQuery, RequestOptions } from "./types";
 import { lenient } from "./wire";
 
@@ -127,13 +128,18 @@ export const parseTargetConnectionPage = pageParser(itemSchema, toTargetConnecti
 const KIND: FlowObjectKind<TargetConnection> = { path: "/targetConnections", what: "target connection", parsePage: parseTargetConnectionPage };
 
 /** Creates a target connection; see the module comment (and safe-create.ts) for how duplicates are avoided. */
-export async function createTargetConnection(ctx: CallContext, body: NewTargetConnection, options: SafeCreateOptions): Promise<CreatedObject> {
+export async function createTargetConnection(ctx: CallContext, body: NewTargetConnection, options: SafeCreateOptions<TargetConnection>): Promise<CreatedObject> {
   const dataSetId = body?.params?.dataSetId;
   if (typeof dataSetId !== "string" || dataSetId === "") throw new TypeError("create target connection: params.dataSetId must be a non-empty string");
   return createObject(ctx, KIND, body, options, {
     filters: [`connectionSpec.id==${body.connectionSpec.id}`],
     sameKind: (item) => item.connectionSpec.id === body.connectionSpec.id && item.params.dataSetId === dataSetId,
   });
+}
+
+/** A listing of the sandbox's target connections shared by the creates of one run. */
+export function targetConnectionSnapshot(ctx: CallContext, options: RequestOptions): ListingSnapshot<TargetConnection> {
+  return objectSnapshot(ctx, KIND, options);
 }
 
 /** `GET /targetConnections/{id}` → the target connection, or undefined when it does not exist (404). */

@@ -19,6 +19,7 @@ import {
   type MappingSourceType,
   type NewMappingSet,
 } from "../flow-service";
+import type { FlowServiceClient, ListingSnapshot, MappingSet as WireMappingSet } from "../flow-service";
 import { canonicalJson, isObject, UNKNOWN, type CheckFailure } from "../shared/check";
 import { fieldFailures, propertyPath } from "../shared/fields";
 import { DataflowObjectProvider, type CommonInputs, type CommonOutputs, type CreatedOutputs, type ObjectCalls, type Validated } from "../shared/object-provider";
@@ -173,7 +174,7 @@ const storedSchema = z
 type Stored = z.infer<typeof storedSchema> & MappingSetOutputs;
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `MappingSet`. */
-export class MappingSetProvider extends DataflowObjectProvider<MappingSetInputs, Stored> {
+export class MappingSetProvider extends DataflowObjectProvider<MappingSetInputs, Stored, WireMappingSet> {
   protected readonly what = "mapping set";
 
   protected validate(raw: Record<string, unknown>): Validated<MappingSetInputs> {
@@ -216,8 +217,12 @@ export class MappingSetProvider extends DataflowObjectProvider<MappingSetInputs,
     } as Stored;
   }
 
-  protected async createObject(calls: ObjectCalls, inputs: MappingSetInputs, identity: CreateIdentity | undefined): Promise<CreatedOutputs<Stored>> {
-    const created = await calls.client.createMappingSet(this.body(inputs), identity === undefined ? calls.call : { ...calls.call, identity });
+  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<WireMappingSet> {
+    return client.mappingSetSnapshot({ sandboxName });
+  }
+
+  protected async createObject(calls: ObjectCalls, inputs: MappingSetInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<WireMappingSet> | undefined): Promise<CreatedOutputs<Stored>> {
+    const created = await calls.client.createMappingSet(this.body(inputs), identity === undefined ? calls.call : { ...calls.call, identity, ...(snapshot !== undefined ? { snapshot } : {}) });
     return { ...created, outputs: this.outputs(created.id, created.version, inputs, calls.call.sandboxName) };
   }
 

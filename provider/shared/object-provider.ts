@@ -14,7 +14,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { withMarker, type CreateIdentity, type FlowServiceClient, type JsonPatchOperation } from "../flow-service";
-import type { Recovered } from "../flow-service/safe-create";
+import type { ListingSnapshot, Recovered } from "../flow-service/safe-create";
 import { hasUnknown, plain, sameRecord, type CheckFailure } from "./check";
 import { IncompleteWriteError, InvalidInputsError } from "./errors";
 import { errorText, runOperation, type CallOptions } from "./operation";
@@ -69,7 +69,7 @@ export interface Validated<I> {
  * The provider of one dataflow object type, run inside the dynamic-provider host. Subclasses give the type's
  * validation, its diff, and its calls.
  */
-export abstract class DataflowObjectProvider<I extends CommonInputs, O extends CommonOutputs> {
+export abstract class DataflowObjectProvider<I extends CommonInputs, O extends CommonOutputs, L = unknown> {
   /** e.g. "source connection", for messages. */
   protected abstract readonly what: string;
 
@@ -78,6 +78,14 @@ export abstract class DataflowObjectProvider<I extends CommonInputs, O extends C
    * replacement, and a replacement must never take the object it replaces for its own.
    */
   private readonly liveIds = new Map<string, Set<string>>();
+
+  /** One listing per sandbox of this type's objects, shared by the creates of this process (ListingSnapshot). */
+  private readonly snapshots = new Map<string, ListingSnapshot<L>>();
+  /**
+   * Identities this process has already tried to create. The listing may predate what such an attempt left, so a
+   * second create of one of them (the engine never sends one; a long-lived host in tests may) looks afresh.
+   */
+  private readonly attempted = new Set<string>();
 
   constructor(protected readonly session: ProviderSession) {}
 
@@ -89,8 +97,10 @@ export abstract class DataflowObjectProvider<I extends CommonInputs, O extends C
   protected abstract replaceKeys(olds: O, inputs: I): string[];
   /** Whether what AEP holds would change: only then does an update write. */
   protected abstract aepChanged(olds: O, inputs: I): boolean;
-  /** The type's crash-safe create. */
-  protected abstract createObject(calls: ObjectCalls, inputs: I, identity: CreateIdentity | undefined): Promise<CreatedOutputs<O>>;
+  /** A listing of the sandbox's objects of this type (the client's `…Snapshot`), for creates to share. */
+  protected abstract listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<L>;
+  /** The type's crash-safe create; `snapshot`, when given, saves its first lookup. */
+  protected abstract createObject(calls: ObjectCalls, inputs: I, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<L> | undefined): Promise<CreatedOutputs<O>>;
   /** Writes the whole declared in-place state onto an existing object whose outputs are `olds`; the new outputs. */
   protected abstract writeDeclared(calls: ObjectCalls, id: string, olds: O, inputs: I): Promise<O>;
   /** A GET: the outputs AEP's view gives, or undefined when the object is gone. */
@@ -140,7 +150,14 @@ export abstract class DataflowObjectProvider<I extends CommonInputs, O extends C
     return this.run("create", inputs.timeouts, `${this.what} "${inputs.name}"`, hint, this.sandboxOf(inputs), async (calls) => {
       const identity =
         inputs.identity === undefined ? undefined : { key: inputs.identity, excludeIds: [...(this.liveIds.get(inputs.identity) ?? [])] };
-      const created = await this.createObject(calls, inputs, identity);
+      let snapshot = this.snapshots.get(calls.call.sandboxName);
+      if (snapshot === undefined) {
+        snapshot = this.listing(calls.client, calls.call.sandboxName);
+        this.snapshots.set(calls.call.sandboxName, snapshot);
+      }
+      const shared = identity !== undefined && !this.attempted.has(identity.key) ? snapshot : undefined;
+      if (identity !== undefined) this.attempted.add(identity.key);
+      const created = await this.createObject(calls, inputs, identity, shared);
       // From here on AEP holds the object: every failure must carry its id.
       let outputs = created.outputs;
       const partial = (message: string) => new IncompleteWriteError(message, created.id, plain({ ...outputs, __provider: news["__provider"] }) as unknown as Record<string, unknown>);

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { InUseError, splitMarker, type CreateIdentity, type JsonPatchOperation, type NewSourceConnection, type SourceConnection } from "../flow-service";
+import type { FlowServiceClient, ListingSnapshot, SourceConnection as WireSourceConnection } from "../flow-service";
 import { sameJson, withoutNulls } from "../shared/check";
 import {
   DataflowObjectProvider,
@@ -101,7 +102,7 @@ function changedReads(olds: Pick<SourceConnectionOutputs, "table" | "file">, inp
 }
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `SourceConnection`. One instance per host process. */
-export class SourceConnectionProvider extends DataflowObjectProvider<SourceConnectionInputs, Stored> {
+export class SourceConnectionProvider extends DataflowObjectProvider<SourceConnectionInputs, Stored, WireSourceConnection> {
   protected readonly what = "source connection";
 
   protected validate(raw: Record<string, unknown>): Validated<SourceConnectionInputs> {
@@ -144,7 +145,11 @@ export class SourceConnectionProvider extends DataflowObjectProvider<SourceConne
     return outputs as Stored;
   }
 
-  protected async createObject(calls: ObjectCalls, inputs: SourceConnectionInputs, identity: CreateIdentity | undefined): Promise<CreatedOutputs<Stored>> {
+  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<WireSourceConnection> {
+    return client.sourceConnectionSnapshot({ sandboxName });
+  }
+
+  protected async createObject(calls: ObjectCalls, inputs: SourceConnectionInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<WireSourceConnection> | undefined): Promise<CreatedOutputs<Stored>> {
     const source = sources[inputs.source];
     const description = markedDescription(inputs);
     const created = await calls.client.createSourceConnection(
@@ -155,7 +160,7 @@ export class SourceConnectionProvider extends DataflowObjectProvider<SourceConne
         connectionSpec: { id: source.connectionSpec.id, version: source.connectionSpec.version },
         ...(wireData(inputs) as unknown as Pick<NewSourceConnection, "data" | "params">),
       },
-      identity === undefined ? calls.call : { ...calls.call, identity },
+      identity === undefined ? calls.call : { ...calls.call, identity, ...(snapshot !== undefined ? { snapshot } : {}) },
     );
     return { ...created, outputs: this.outputs(created.id, created.etag, "enabled", inputs, calls.call.sandboxName) };
   }

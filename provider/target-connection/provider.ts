@@ -15,6 +15,7 @@ import {
   type JsonPatchOperation,
   type TargetConnection,
 } from "../flow-service";
+import type { FlowServiceClient, ListingSnapshot, TargetConnection as WireTargetConnection } from "../flow-service";
 import { sameJson } from "../shared/check";
 import { fieldFailures } from "../shared/fields";
 import {
@@ -107,7 +108,7 @@ function replacing(held: { datasetId?: string | undefined; schemaId?: string | u
 }
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `TargetConnection`. */
-export class TargetConnectionProvider extends DataflowObjectProvider<TargetConnectionInputs, Stored> {
+export class TargetConnectionProvider extends DataflowObjectProvider<TargetConnectionInputs, Stored, WireTargetConnection> {
   protected readonly what = "target connection";
 
   protected validate(raw: Record<string, unknown>): Validated<TargetConnectionInputs> {
@@ -156,8 +157,12 @@ export class TargetConnectionProvider extends DataflowObjectProvider<TargetConne
     });
   }
 
-  protected async createObject(calls: ObjectCalls, inputs: TargetConnectionInputs, identity: CreateIdentity | undefined): Promise<CreatedOutputs<Stored>> {
-    const created = await calls.client.createTargetConnection(this.body(inputs), identity === undefined ? calls.call : { ...calls.call, identity });
+  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<WireTargetConnection> {
+    return client.targetConnectionSnapshot({ sandboxName });
+  }
+
+  protected async createObject(calls: ObjectCalls, inputs: TargetConnectionInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<WireTargetConnection> | undefined): Promise<CreatedOutputs<Stored>> {
+    const created = await calls.client.createTargetConnection(this.body(inputs), identity === undefined ? calls.call : { ...calls.call, identity, ...(snapshot !== undefined ? { snapshot } : {}) });
     return { ...created, outputs: this.outputs(created.id, created.etag, "enabled", inputs, calls.call.sandboxName) };
   }
 
