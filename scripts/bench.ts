@@ -17,7 +17,8 @@ import { runNaive, type NaiveResult } from "./bench/naive";
 import { BenchUsageError, commandLine, parseOptions, USAGE, type BenchOptions } from "./bench/options";
 import { renderReport, type BenchResults } from "./bench/report";
 import { variantCount } from "./bench/rig";
-import { measureStateCost } from "./bench/state-cost";
+import { measurePipelineStateCost, measureStateCost } from "./bench/state-cost";
+import { runPipelines } from "./bench/pipelines";
 import { minimalProviderShim } from "./bench/minimal-provider";
 import { serializeProvider } from "../harness/provider-host";
 
@@ -101,6 +102,15 @@ async function main(options: BenchOptions): Promise<void> {
     }),
   );
   const [state] = await repeat(`state cost, ${options.connections} connections`, 1, () => measureStateCost(options.connections));
+  const pipelines =
+    options.pipelines === 0
+      ? undefined
+      : {
+          runs: await repeat(`${options.pipelines} pipelines P=${options.parallelism}`, options.runs, () =>
+            runPipelines({ ...latency, pipelines: options.pipelines, parallelism: options.parallelism }),
+          ),
+          state: (await repeat(`state cost, ${options.pipelines} pipelines`, 1, () => measurePipelineStateCost(options.pipelines)))[0]!,
+        };
   const cli =
     options.cliRuns === 0
       ? "skipped"
@@ -121,6 +131,7 @@ async function main(options: BenchOptions): Promise<void> {
     memory,
     memoryMinimal,
     cli,
+    ...(pipelines === undefined ? {} : { pipelines }),
     variantCount: variantCount(),
     implementationBytes: builtImplementationBytes(),
   };

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { idealMs, median, pidListeningOn, processCpuMs, processMemory, runPool } from "./measure";
 import { BenchUsageError, commandLine, DEFAULT_OPTIONS, parseOptions } from "./options";
 import { runLifecycle } from "./lifecycle";
+import { graphDepth, pipelineIdealMs, runGraph, runPipelines } from "./pipelines";
 import { minimalProviderShim } from "./minimal-provider";
 import { variantCount, workload } from "./rig";
 import { serializeProvider } from "../../harness/provider-host";
@@ -126,5 +127,58 @@ describe("bench minimal provider (the rig's floor)", () => {
     assert.deepEqual(provider.delete.flowByMethod, { DELETE: settings.connections });
     assert.equal(minimal.totals.tokenRequests, 1, "one token, like the provider");
     assert.ok(minimal.totals.tcpConnections <= settings.parallelism, `keep-alive, like the provider: ${minimal.totals.tcpConnections} vs ${provider.totals.tcpConnections}`);
+  });
+});
+
+describe("bench pipeline scenario", () => {
+  it("runGraph starts a task only after the tasks it waits for, keeps at most P in flight, and runs each once", async () => {
+    const log: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const task = (key: string, after: string[]) => ({
+      key,
+      type: "Dataflow" as const,
+      after,
+      run: async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        log.push(`start ${key}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push(`end ${key}`);
+        inFlight -= 1;
+      },
+    });
+    const tasks = [task("flow", ["source", "target"]), task("source", ["base"]), task("base", []), task("target", ["dataset"]), task("dataset", []), task("other", [])];
+    await runGraph(tasks, 2);
+    assert.equal(most, 2, "at most P in flight");
+    for (const key of ["flow", "source", "base", "target", "dataset", "other"]) assert.equal(log.filter((line) => line === `start ${key}`).length, 1);
+    const at = (line: string) => log.indexOf(line);
+    assert.ok(at("start flow") > at("end source") && at("start flow") > at("end target"), "the flow waits for both connections");
+    assert.ok(at("start source") > at("end base"));
+    assert.equal(graphDepth(tasks), 3);
+  });
+
+  it("runGraph rejects with the first failure", async () => {
+    const failing = { key: "a", type: "Dataset" as const, after: [], run: () => Promise.reject(new Error("boom")) };
+    await assert.rejects(runGraph([failing], 1), /boom/);
+  });
+
+  it("the ideal is the larger of the dependency depth and the waves of P, one round trip each", () => {
+    assert.equal(pipelineIdealMs({ operations: 300, depth: 3 }, 10, 100), 3000);
+    assert.equal(pipelineIdealMs({ operations: 6, depth: 3 }, 10, 100), 300);
+  });
+
+  it("a small run creates, updates and deletes whole pipelines with one request per write of every object type", async function () {
+    this.timeout(120_000);
+    const result = await runPipelines({ pipelines: 5, parallelism: 10, latencyMs: 0, imsLatencyMs: 0 });
+    for (const type of Object.keys(result.create.requests) as (keyof typeof result.create.requests)[]) {
+      assert.equal(result.create.requests[type]["POST"], 5, `${type}: one POST per create`);
+      assert.ok((result.create.requests[type]["GET"] ?? 0) <= 1, `${type}: at most the one shared listing`);
+      assert.equal(result.delete.requests[type]["DELETE"], 5, `${type}: one DELETE per delete`);
+    }
+    assert.deepEqual(result.update.requests.SourceConnection, { PATCH: 5 });
+    assert.deepEqual(result.update.requests.MappingSet, { PUT: 5 });
+    assert.deepEqual(result.update.requests.Dataflow, { PATCH: 5 });
+    assert.deepEqual([result.create.depth, result.delete.depth], [3, 3]);
   });
 });

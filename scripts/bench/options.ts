@@ -28,6 +28,11 @@ export interface BenchOptions {
    * also skipped (and the report says so) when no Pulumi CLI is found (`npm run pulumi:install`). @default 1
    */
   cliRuns: number;
+  /**
+   * Pipelines (base connection → source connection, dataset, target connection, mapping set → dataflow) created,
+   * updated and destroyed in dependency order per run of the pipeline scenario (`--pipelines`); 0 skips it. @default 50
+   */
+  pipelines: number;
   /** Where the report is written (`--out`), relative to the working directory. @default "BENCHMARKS.md" */
   output: string;
 }
@@ -41,6 +46,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<BenchOptions, "imsLatencyMs">> = {
   memoryConnections: 1000,
   memoryLatencyMs: 0,
   cliRuns: 1,
+  pipelines: 50,
   output: "BENCHMARKS.md",
 };
 
@@ -53,6 +59,7 @@ const NUMERIC_FLAGS = {
   "--memory-connections": { key: "memoryConnections", min: 1 },
   "--memory-latency": { key: "memoryLatencyMs", min: 0 },
   "--cli-runs": { key: "cliRuns", min: 0 },
+  "--pipelines": { key: "pipelines", min: 0 },
 } as const satisfies Record<string, { key: keyof BenchOptions; min: number }>;
 
 /** Usage text printed for `--help` and after a bad option. */
@@ -66,6 +73,7 @@ export const USAGE = [
   "  --memory-connections <n>   connections for the peak-RSS figure (default 1000)",
   "  --memory-latency <ms>      Flow Service latency during the memory scenario (default 0)",
   "  --cli-runs <n>             runs of up / no-op up / destroy under the real Pulumi CLI; 0 skips (default 1)",
+  "  --pipelines <n>            whole pipelines per run of the pipeline scenario; 0 skips (default 50)",
   "  --out <file>               report path (default BENCHMARKS.md)",
 ].join("\n");
 
@@ -118,5 +126,6 @@ export function commandLine(options: BenchOptions): string {
     `--memory-connections ${options.memoryConnections}`,
     `--memory-latency ${options.memoryLatencyMs}`,
     `--cli-runs ${options.cliRuns}`,
+    `--pipelines ${options.pipelines}`,
   ].join(" ");
 }

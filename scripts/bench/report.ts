@@ -6,7 +6,8 @@ import { idealMs, median } from "./measure";
 import type { MemoryResult } from "./memory";
 import type { NaiveResult } from "./naive";
 import { commandLine, type BenchOptions } from "./options";
-import type { StateCostResult } from "./state-cost";
+import type { PipelineStateCostResult, StateCostResult } from "./state-cost";
+import { pipelineIdealMs, type PipelinePhase, type PipelineResult, type PipelineType } from "./pipelines";
 
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
@@ -28,6 +29,8 @@ export interface BenchResults {
   memoryMinimal: MemoryResult[];
   /** The real-CLI scenario, or why it did not run (`--cli-runs 0`, or no Pulumi CLI found). */
   cli: CliBenchResult | "skipped" | "no-cli";
+  /** The pipeline scenario (absent with `--pipelines 0`): its runs and the state a pipeline costs. */
+  pipelines?: { runs: PipelineResult[]; state: PipelineStateCostResult };
   /** Variants of the workload mix (every auth spec of every source). */
   variantCount: number;
   /** Bytes of the built implementation the shim loads instead of serializing it (dist/provider JS). */
@@ -90,6 +93,77 @@ function cliLines(results: BenchResults): { summary: string[]; section: string[]
       const line = row(`${command.label} | ${label} | ${latency} ms`, runs, command.of);
       section.push(`${line} ${runs[0] === undefined ? "" : command.requests(runs[0])} |`);
     }
+  }
+  section.push("");
+  return { summary, section };
+}
+
+const PIPELINE_PHASES = ["create", "update", "delete"] as const;
+
+/** Requests per operation of one object type in a phase: `1 POST + 0.02 GET`, medians over the runs. */
+function perOperation(phases: readonly PipelinePhase[], type: PipelineType): string {
+  const operations = median(phases.map((p) => p.operationsByType[type]));
+  if (operations === 0) return "—";
+  const methods = [...new Set(phases.flatMap((p) => Object.keys(p.requests[type])))].sort((a, b) => (a === "GET" ? 1 : b === "GET" ? -1 : a.localeCompare(b)));
+  return methods.map((method) => `${+(median(phases.map((p) => p.requests[type][method] ?? 0)) / operations).toFixed(2)} ${method}`).join(" + ");
+}
+
+/** Reads beyond the writes, per write, of one phase of one type (the shared listing of a create, say). */
+function extraPerWrite(phase: PipelinePhase, type: PipelineType): number {
+  const reads = phase.requests[type]["GET"] ?? 0;
+  return phase.operationsByType[type] === 0 ? 0 : reads / phase.operationsByType[type];
+}
+
+/** Summary rows and a section for the whole-pipeline scenario. */
+function pipelineLines(results: BenchResults): { summary: string[]; section: string[] } {
+  const scenario = results.pipelines;
+  const { options } = results;
+  if (scenario === undefined) return { summary: ["| Whole pipelines | not run: `--pipelines 0` | — | — |"], section: [] };
+  const n = scenario.runs[0]!.pipelines;
+  const p = options.parallelism;
+  const types = Object.keys(scenario.runs[0]!.create.requests) as PipelineType[];
+  const summary = PIPELINE_PHASES.map((name) => {
+    const phases = scenario.runs.map((run) => run[name]);
+    const wall = median(phases.map((phase) => phase.wallMs));
+    const first = phases[0]!;
+    const ideal = pipelineIdealMs(first, p, options.latencyMs);
+    return `| ${name} ${n} pipelines (${first.operations} objects written), P = ${p}, in dependency order | ${seconds(wall)} = **${(wall / ideal).toFixed(3)} × the critical-path ideal** (${seconds(ideal)} = max(depth ${first.depth}, ⌈${first.operations}/${p}⌉ waves) × ${options.latencyMs} ms) | reported | — |`;
+  });
+  const extra = Math.max(...scenario.runs.flatMap((run) => types.map((type) => extraPerWrite(run.create, type))));
+  const writesOnly = scenario.runs.every((run) => (["update", "delete"] as const).every((name) => types.every((type) => extraPerWrite(run[name], type) === 0)));
+  summary.push(
+    `| Extra requests per create, every object type (${n} creates each) | at most ${extra.toFixed(2)} (the one shared listing per type and run, sent beside the first POST) | no extra round trip per create | ${yesNo(extra <= 1 / n)} |`,
+    `| Requests per update and per delete, every object type | one PATCH / PUT per update (plus the enable action only when \`enabled\` changes), one DELETE per delete, no read | one request per write | ${yesNo(writesOnly)} |`,
+    `| State per pipeline (7 entries: base connection, dataset, the Pipeline component and its 4 objects) | ${kib(scenario.state.perPipelineBytes)} | reported | — |`,
+  );
+  const section = [
+    "## Whole pipelines",
+    "",
+    `${n} pipelines, one per source in turn, each a base connection → source connection, dataset, target connection, mapping set → dataflow, ` +
+      `driven through Pulumi's real dynamic-provider host (scripts/bench/pipelines.ts) with at most ${p} calls in flight; an object starts as soon as the objects it needs are done, ` +
+      "as the engine schedules steps, and deletes go the other way (the dataflow first). Each object's write includes its `Check` call, as in the engine. " +
+      "The update phase gives every pipeline new mappings (a new mapping set version, which the dataflow then pins), a new schedule interval and a renamed source connection. " +
+      "The ideal counts one round trip per write: a phase cannot beat its dependency depth, nor its waves of P.",
+    "",
+    "| Phase | Objects written | Depth | Ideal | Median wall time | Ratio | Runs (s) | Host CPU (median) |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const name of PIPELINE_PHASES) {
+    const phases = scenario.runs.map((run) => run[name]);
+    const first = phases[0]!;
+    const ideal = pipelineIdealMs(first, p, options.latencyMs);
+    const wall = median(phases.map((phase) => phase.wallMs));
+    section.push(
+      `| ${name} | ${first.operations} | ${first.depth} | ${seconds(ideal)} | ${seconds(wall)} | ${(wall / ideal).toFixed(3)} | ${phases.map((phase) => (phase.wallMs / 1000).toFixed(2)).join(", ")} | ${milliseconds(median(phases.map((phase) => phase.hostCpuMs)))} |`,
+    );
+  }
+  section.push("", "Requests per operation, by object type (medians over the runs; Flow Service, Catalog and Data Prep requests):", "", "| Object type | Create | Update | Delete | Stored state per object |", "|---|---|---|---|---|");
+  for (const type of types) {
+    const stateType = `pulumi-nodejs:dynamic/aep:${type}`;
+    const stored = scenario.state.perType[stateType];
+    section.push(
+      `| ${type} | ${perOperation(scenario.runs.map((run) => run.create), type)} | ${perOperation(scenario.runs.map((run) => run.update), type)} | ${perOperation(scenario.runs.map((run) => run.delete), type)} | ${stored === undefined ? "—" : kib(stored)} |`,
+    );
   }
   section.push("");
   return { summary, section };
@@ -221,6 +295,7 @@ export function renderReport(results: BenchResults): string {
     `| Preview: check + diff of ${n} renamed connections | ${seconds(rename.wallMs)}, ${rename.httpRequests} HTTP requests | 0 requests | ${yesNo(rename.httpRequests === 0)} |`,
     `| Peak RSS of the provider host, ${options.memoryConnections} connections | ${mib(peak)} (VmHWM) = **${(peak / peakMinimal).toFixed(2)} × the minimal provider** (${mib(peakMinimal)}, same run) | ≤ ${MEMORY_TARGET.toFixed(2)} × minimal | ${yesNo(peak <= MEMORY_TARGET * peakMinimal)} |`,
     ...cliLines(results).summary,
+    ...pipelineLines(results).summary,
     "",
   );
 
@@ -368,6 +443,7 @@ export function renderReport(results: BenchResults): string {
     "",
   );
   add(...cliLines(results).section);
+  add(...pipelineLines(results).section);
   return `${lines.join("\n")}\n`;
 }
 

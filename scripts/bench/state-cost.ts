@@ -7,12 +7,18 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator } from "../../emulator";
-import { TestEngine, type ResourceState } from "../../harness/test-engine";
+import { startEmulator, type Emulator } from "../../emulator";
+import { TestEngine, type ConfigEntry, type ResourceState } from "../../harness/test-engine";
+
+type EngineState = NonNullable<ReturnType<TestEngine["state"]>>;
 import { aepConfigEntries } from "../../harness/aep-config";
 import { allVariants } from "../../harness/rig";
+import { futureStart, SCHEMA_ID } from "../../harness/pipeline-rig";
+import { sourceKeys } from "../../provider/sources";
+import { pipelineFixtures } from "../../tests/fixtures/pipelines";
 
 const PROGRAM_DIR = path.join(__dirname, "state-program");
+const PIPELINE_PROGRAM_DIR = path.join(__dirname, "pipeline-state-program");
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/aep:BaseConnection";
 
 export interface StateCostResult {
@@ -51,6 +57,25 @@ function indentedEntryBytes(resource: ResourceState): number {
   return Buffer.byteLength(`${text},\n`, "utf8");
 }
 
+/** `up` of the program in `programDir` through the test engine against `emulator`, with `config`; the state it wrote. */
+async function upState(programDir: string, config: Record<string, ConfigEntry>, emulator: Emulator, directory: string): Promise<EngineState> {
+  const engine = new TestEngine({
+    programDir,
+    stateFile: path.join(directory, "state.json"),
+    config: { ...aepConfigEntries(emulator), ...config },
+    providerEnv: Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith("AEP_")).map((key) => [key, ""])),
+    timeoutMs: 600_000,
+  });
+  const result = await engine.up();
+  if (!result.succeeded) {
+    const problems = result.diagnostics.map((diagnostic) => diagnostic.message).join("; ");
+    throw new Error(`state-cost program failed: ${problems || result.stderr || result.providerOutput}`);
+  }
+  const state = engine.state();
+  assert.ok(state, "the engine wrote a state file");
+  return state;
+}
+
 /** Runs `up` on a fresh emulator (no latency: size does not depend on it) and measures the state file. */
 export async function measureStateCost(connections: number): Promise<StateCostResult> {
   const emulator = await startEmulator();
@@ -67,22 +92,8 @@ export async function measureStateCost(connections: number): Promise<StateCostRe
         params: Object.fromEntries(Object.entries(variant.params).map(([key, value]) => [key, String(value)])),
       };
     });
-    const config = aepConfigEntries(emulator);
-    const engine = new TestEngine({
-      programDir: PROGRAM_DIR,
-      stateFile: path.join(directory, "state.json"),
-      config: { ...config, "bench:connections": { value: declared } },
-      providerEnv: Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith("AEP_")).map((key) => [key, ""])),
-      timeoutMs: 600_000,
-    });
-    const result = await engine.up();
-    if (!result.succeeded) {
-      const problems = result.diagnostics.map((diagnostic) => diagnostic.message).join("; ");
-      throw new Error(`state-cost program failed: ${problems || result.stderr || result.providerOutput}`);
-    }
+    const state = await upState(PROGRAM_DIR, { "bench:connections": { value: declared as unknown as ConfigEntry["value"] } }, emulator, directory);
     assert.equal(emulator.store.list().length, connections, "the program created every connection");
-    const state = engine.state();
-    assert.ok(state, "the engine wrote a state file");
     const entries = state.resources.filter((resource) => resource.type === DYNAMIC_TYPE);
     assert.equal(entries.length, connections, "the state holds every connection");
 
@@ -121,6 +132,55 @@ export async function measureStateCost(connections: number): Promise<StateCostRe
       providerTextLength: providerText.length,
       providerJsonBytes: bytes(providerText),
       providerText,
+    };
+  } finally {
+    await emulator.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** State per pipeline: every entry a pipeline adds to the state file (its base connection and dataset included). */
+export interface PipelineStateCostResult {
+  pipelines: number;
+  /** Average bytes of all the entries of one pipeline, with the file's indentation. */
+  perPipelineBytes: number;
+  /** Average bytes of one entry of each type, with the file's indentation (types as in the state file). */
+  perType: Record<string, number>;
+}
+
+/** `up` of N pipelines (one per source in turn) through the test engine; the state bytes each pipeline costs. */
+export async function measurePipelineStateCost(pipelines: number): Promise<PipelineStateCostResult> {
+  const emulator = await startEmulator();
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "aep-bench-pipeline-state-"));
+  try {
+    const variants = allVariants();
+    const declared = Array.from({ length: pipelines }, (_, index) => {
+      const source = sourceKeys[index % sourceKeys.length]!;
+      const variant = variants.find((v) => v.source === source)!;
+      const fixture = pipelineFixtures[source];
+      const reads = "table" in fixture.reads ? { table: fixture.reads.table["tableName"], deltaColumn: fixture.deltaColumn } : fixture.reads.file;
+      return {
+        resourceName: `pipeline-${index}`,
+        source,
+        specName: variant.specName,
+        params: Object.fromEntries(Object.entries(variant.params).map(([key, value]) => [key, String(value)])),
+        schemaId: SCHEMA_ID,
+        reads: { ...reads, mappings: fixture.mappings, schedule: { frequency: "hour", interval: 1, startTime: futureStart() } },
+      };
+    });
+    const state = await upState(PIPELINE_PROGRAM_DIR, { "bench:pipelines": { value: declared as unknown as ConfigEntry["value"] } }, emulator, directory);
+    assert.equal(emulator.dataflows.flows().length, pipelines, "the program created every dataflow");
+    const entries = state.resources.filter((resource) => resource.type !== "pulumi:pulumi:Stack" && !resource.type.startsWith("pulumi:providers:"));
+    const total = entries.reduce((sum, entry) => sum + indentedEntryBytes(entry), 0);
+    const byType = new Map<string, { bytes: number; count: number }>();
+    for (const entry of entries) {
+      const seen = byType.get(entry.type) ?? { bytes: 0, count: 0 };
+      byType.set(entry.type, { bytes: seen.bytes + indentedEntryBytes(entry), count: seen.count + 1 });
+    }
+    return {
+      pipelines,
+      perPipelineBytes: Math.round(total / pipelines),
+      perType: Object.fromEntries([...byType].map(([type, { bytes, count }]) => [type, Math.round(bytes / count)])),
     };
   } finally {
     await emulator.close();
