@@ -1,0 +1,215 @@
+/**
+ * Changes to the dataflow objects through Pulumi's real dynamic-provider host, against the emulator: what changes in
+ * place (and what AEP holds after it), what replaces (exactly which paths), and what a refresh finds after changes
+ * made outside Pulumi.
+ */
+import { strict as assert } from "node:assert";
+import { createPipeline, futureStart, pipelineInputs, SCHEMA_ID, type HostObject } from "../../harness/pipeline-rig";
+import type { PropertyBag } from "../../harness/provider-host";
+import { pipelineFixtures } from "../fixtures/pipelines";
+import { calls, markerOf, refreshed, useObjectRig } from "./dataflow-support";
+
+const OTHER_GUID = "0b8224e4-0de8-4293-8224-e40de80293c6";
+const OTHER_SCHEMA = "https://ns.adobe.com/acmeemulator/schemas/0000000000000000000000000000beef";
+
+describe("dataflow objects through the dynamic-provider host: updates, replacements, refresh", function () {
+  this.timeout(60_000);
+  const { rig, objects } = useObjectRig();
+  const aep = () => rig().emulator.dataflows;
+
+  /** An update the diff says is in place: changes, no replacement. */
+  async function inPlace(object: HostObject, inputs: PropertyBag): Promise<HostObject> {
+    const diff = await objects().diff(object, inputs);
+    assert.deepEqual({ changes: diff.changes, replaces: diff.replaces }, { changes: "some", replaces: [] }, `${object.type}: in place`);
+    return objects().update(object, inputs);
+  }
+
+  /** The next `pulumi up` has nothing to do. */
+  async function settled(object: HostObject): Promise<void> {
+    const diff = await objects().diff(object, object.inputs);
+    assert.deepEqual({ changes: diff.changes, replaces: diff.replaces }, { changes: "none", replaces: [] }, `${object.type}: settled`);
+  }
+
+  /** The paths a change to `inputs` replaces. */
+  async function replaces(object: HostObject, inputs: PropertyBag): Promise<string[]> {
+    const diff = await objects().diff(object, inputs);
+    assert.equal(diff.changes, "some");
+    return diff.replaces;
+  }
+
+  function storedFlow(id: string) {
+    return aep().flows().find((f) => f.id === id)!;
+  }
+
+  describe("in place", () => {
+    it("source and target connections: rename and describe (PATCH with If-Match), then drop the description", async () => {
+      const pipeline = await createPipeline(objects(), "synapse", "orders");
+      const stored = {
+        SourceConnection: (id: string) => aep().sourceConnections().find((c) => c.id === id)!,
+        TargetConnection: (id: string) => aep().targetConnections().find((c) => c.id === id)!,
+      };
+      for (const type of ["SourceConnection", "TargetConnection"] as const) {
+        const object = pipeline[type];
+        const marker = markerOf(object.inputs["identity"]);
+        const etag = stored[type](object.id).etag;
+        rig().emulator.clearRequests();
+        const described = await inPlace(object, { ...object.inputs, name: `${String(object.inputs["name"])} v2`, description: "nightly orders" });
+        const [patch, ...others] = rig().emulator.requests.filter((r) => r.kind === "flow");
+        assert.equal(others.length, 0, "one request");
+        assert.equal(patch!.method, "PATCH");
+        assert.equal(patch!.headers["if-match"], etag, "If-Match: the etag state holds");
+        const after = stored[type](object.id);
+        assert.deepEqual({ name: after.name, description: after.description }, { name: `${String(object.inputs["name"])} v2`, description: `nightly orders ${marker}` });
+        assert.deepEqual({ name: described.outs["name"], description: described.outs["description"], etag: described.outs["etag"] }, { name: after.name, description: "nightly orders", etag: after.etag });
+        await settled(described);
+
+        const { description: _description, ...undescribed } = described.inputs;
+        const plain = await inPlace(described, undescribed);
+        assert.equal(stored[type](object.id).description, marker, "only the marker is left");
+        assert.ok(!("description" in plain.outs));
+        await settled(plain);
+      }
+    });
+
+    it("mapping set: new mappings make version 1 in AEP; the dataflow moves to it", async () => {
+      const pipeline = await createPipeline(objects(), "sql-server", "orders");
+      const otherMappings = pipelineFixtures["sql-server"].otherMappings;
+      const remapped = await inPlace(pipeline.MappingSet, { ...pipeline.MappingSet.inputs, mappings: otherMappings });
+      const set = aep().mappingSets()[0]!;
+      assert.deepEqual(
+        set.versions.map((v) => v.version),
+        [0, 1],
+        "the old version is kept",
+      );
+      assert.deepEqual(
+        set.versions[1]!.mappings.map((m) => [m.source, m.destination]),
+        otherMappings.map((m) => [m.source, m.destination]),
+      );
+      assert.equal(remapped.outs["version"], 1);
+      await settled(remapped);
+      assert.equal(storedFlow(pipeline.Dataflow.id).transformations.length, 2, "the flow still pins version 0 until it is moved");
+
+      const moved = await inPlace(pipeline.Dataflow, { ...pipeline.Dataflow.inputs, mappingVersion: remapped.outs["version"] });
+      assert.deepEqual(storedFlow(pipeline.Dataflow.id).transformations, [
+        { name: "Copy", params: { deltaColumn: { name: "updated_at", dateFormat: "yyyy-MM-dd HH:mm:ss", timezone: "UTC" } } },
+        { name: "Mapping", params: { mappingId: pipeline.MappingSet.id, mappingVersion: 1 } },
+      ]);
+      assert.equal(moved.outs["mappingVersion"], 1);
+      await settled(moved);
+    });
+
+    it("dataflow: schedule frequency, interval and backfill, a start still ahead, name and description", async () => {
+      const start = futureStart();
+      const pipeline = await createPipeline(objects(), "adls-gen2", "files", { schedule: { frequency: "hour", interval: 1, startTime: start } });
+      let flow = pipeline.Dataflow;
+      const steps: { change: PropertyBag; scheduleParams: PropertyBag }[] = [
+        { change: { schedule: { frequency: "minute", interval: 15, startTime: start, backfill: false } }, scheduleParams: { frequency: "minute", interval: 15, startTime: start, backfill: false } },
+        { change: { schedule: { frequency: "week", interval: 2, startTime: start + 86_400 } }, scheduleParams: { frequency: "week", interval: 2, startTime: start + 86_400 } },
+        { change: { name: "files flow v2", description: "weekly" }, scheduleParams: { frequency: "week", interval: 2, startTime: start + 86_400 } },
+      ];
+      for (const { change, scheduleParams } of steps) {
+        flow = await inPlace(flow, { ...flow.inputs, ...change });
+        const stored = storedFlow(flow.id);
+        assert.deepEqual(stored.scheduleParams, scheduleParams, JSON.stringify(change));
+        assert.deepEqual(flow.outs["schedule"], scheduleParams);
+        assert.equal(flow.outs["etag"], stored.etag);
+        await settled(flow);
+      }
+      assert.deepEqual({ name: storedFlow(flow.id).name, description: storedFlow(flow.id).description }, { name: "files flow v2", description: `weekly ${markerOf(flow.inputs["identity"])}` });
+      assert.equal(aep().flows().length, 1);
+    });
+
+    it("dataflow: enabled false disables it in AEP, true enables it again; created with enabled false, it ends disabled", async () => {
+      const pipeline = await createPipeline(objects(), "databricks", "orders");
+      const disabled = await inPlace(pipeline.Dataflow, { ...pipeline.Dataflow.inputs, enabled: false });
+      assert.equal(storedFlow(disabled.id).state, "disabled");
+      assert.deepEqual([disabled.outs["state"], disabled.outs["enabled"]], ["disabled", false]);
+      await settled(disabled);
+      const enabled = await inPlace(disabled, { ...disabled.inputs, enabled: true });
+      assert.equal(storedFlow(enabled.id).state, "enabled");
+      assert.deepEqual([enabled.outs["state"], enabled.outs["enabled"]], ["enabled", true]);
+      await settled(enabled);
+
+      const paused = await createPipeline(objects(), "table-storage", "paused", { enabled: false });
+      assert.equal(storedFlow(paused.Dataflow.id).state, "disabled");
+      assert.deepEqual([paused.Dataflow.outs["state"], paused.Dataflow.outs["enabled"], paused.Dataflow.outs["etag"]], ["disabled", false, storedFlow(paused.Dataflow.id).etag]);
+      await settled(paused.Dataflow);
+      const read = await objects().read(paused.Dataflow);
+      await settled(refreshed(paused.Dataflow, read.props));
+    });
+  });
+
+  describe("replacements", () => {
+    it("diff replaces exactly the changed paths that AEP cannot change in place", async () => {
+      const pipeline = await createPipeline(objects(), "sql-server", "orders");
+      const { SourceConnection, Dataset, TargetConnection, MappingSet, Dataflow } = pipeline;
+      const cases: [HostObject, PropertyBag, string[]][] = [
+        [SourceConnection, { table: { tableName: "dbo.customers" } }, ["table.tableName"]],
+        [SourceConnection, { table: { tableName: "dbo.orders", columns: [{ name: "id", type: "string" }] } }, ["table.columns"]],
+        [SourceConnection, { baseConnectionId: OTHER_GUID }, ["baseConnectionId"]],
+        [SourceConnection, { source: "synapse" }, ["source"]],
+        [SourceConnection, { sandboxName: "dev" }, ["sandboxName"]],
+        [Dataset, { schemaId: OTHER_SCHEMA }, ["schemaId"]],
+        [Dataset, { name: "orders dataset v2" }, ["name"]],
+        [TargetConnection, { datasetId: "6019e0e7c5dcf718db5ebc71" }, ["datasetId"]],
+        [MappingSet, { schemaId: OTHER_SCHEMA }, ["schemaId"]],
+        [Dataflow, { sourceConnectionId: OTHER_GUID }, ["sourceConnectionId"]],
+        [Dataflow, { targetConnectionId: OTHER_GUID }, ["targetConnectionId"]],
+        [Dataflow, { deltaColumn: { name: "created_at" } }, ["deltaColumn"]],
+        [Dataflow, { sandboxName: "dev" }, ["sandboxName"]],
+        // In place while the start is ahead (the "dataflow" in-place test writes it).
+        [Dataflow, { schedule: { frequency: "hour", interval: 1, startTime: futureStart() + 3600 } }, []],
+      ];
+      for (const [object, change, paths] of cases) {
+        assert.deepEqual(await replaces(object, { ...object.inputs, ...change }), paths, `${object.type} ${JSON.stringify(change)}`);
+      }
+    });
+
+    it("ADLS Gen2: a change of file format replaces the source connection", async () => {
+      const base = await objects().create("BaseConnection", "lake", objects().withIdentity("BaseConnection", "lake", pipelineInputs.BaseConnection("adls-gen2", "lake")));
+      const json = { path: "/acme-customers/orders/2026-01.json", format: "json" };
+      const source = await objects().create("SourceConnection", "lake", objects().withIdentity("SourceConnection", "lake", { source: "adls-gen2", name: "lake", baseConnectionId: base.id, file: json }));
+      assert.deepEqual(await replaces(source, { ...source.inputs, file: { ...json, format: "parquet" } }), ["file.format"]);
+      assert.deepEqual(await replaces(source, { ...source.inputs, file: { ...json, type: "folder" } }), ["file.type"]);
+      await settled(source);
+    });
+
+    it("a start time that has passed: its change replaces the dataflow; the rest of the schedule still changes in place", async () => {
+      const past = Math.floor(Date.now() / 1000) - 3600;
+      const pipeline = await createPipeline(objects(), "synapse", "started", { schedule: { frequency: "hour", interval: 1, startTime: past } });
+      const flow = pipeline.Dataflow;
+      assert.deepEqual(await replaces(flow, { ...flow.inputs, schedule: { frequency: "hour", interval: 1, startTime: past + 7200 } }), ["schedule.startTime"]);
+      const daily = await inPlace(flow, { ...flow.inputs, schedule: { frequency: "day", interval: 1, startTime: past } });
+      assert.deepEqual(storedFlow(flow.id).scheduleParams, { frequency: "day", interval: 1, startTime: past });
+      await settled(daily);
+    });
+  });
+
+  describe("refresh after changes outside Pulumi", () => {
+    it("a flow disabled in the AEP UI: the refresh shows it, the next up enables it with one action", async () => {
+      const pipeline = await createPipeline(objects(), "sql-server", "orders");
+      rig().emulator.dataflows.modifyFlow(pipeline.Dataflow.id, { state: "disabled" });
+      const read = await objects().read(pipeline.Dataflow);
+      assert.deepEqual([read.props["state"], read.props["enabled"], read.props["etag"]], ["disabled", false, storedFlow(pipeline.Dataflow.id).etag]);
+      const drifted = refreshed(pipeline.Dataflow, read.props);
+      rig().emulator.clearRequests();
+      const enabled = await inPlace(drifted, pipeline.Dataflow.inputs);
+      assert.deepEqual(calls(rig().emulator), ["POST /flows/{id}/action?op=enable"]);
+      assert.equal(storedFlow(pipeline.Dataflow.id).state, "enabled");
+      assert.deepEqual([enabled.outs["state"], enabled.outs["enabled"]], ["enabled", true]);
+      await settled(enabled);
+    });
+
+    it("a flow renamed in the AEP UI: the refresh shows the name, the next up renames it back", async () => {
+      const pipeline = await createPipeline(objects(), "adls-gen2", "files");
+      rig().emulator.dataflows.modifyFlow(pipeline.Dataflow.id, { name: "renamed in the UI" });
+      const read = await objects().read(pipeline.Dataflow);
+      assert.equal(read.props["name"], "renamed in the UI");
+      rig().emulator.clearRequests();
+      const restored = await inPlace(refreshed(pipeline.Dataflow, read.props), pipeline.Dataflow.inputs);
+      assert.deepEqual(calls(rig().emulator), ["PATCH /flows/{id}"]);
+      assert.equal(storedFlow(pipeline.Dataflow.id).name, "files flow");
+      await settled(restored);
+    });
+  });
+});
