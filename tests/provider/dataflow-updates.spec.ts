@@ -211,5 +211,26 @@ describe("dataflow objects through the dynamic-provider host: updates, replaceme
       assert.equal(storedFlow(pipeline.Dataflow.id).name, "files flow");
       await settled(restored);
     });
+
+    it("an object deleted outside Pulumi: the refresh reports it gone; an update says to run pulumi refresh", async () => {
+      const pipeline = await createPipeline(objects(), "databricks", "orders");
+      const { BaseConnection: _base, ...dataflowObjects } = pipeline;
+      const changes: Record<Exclude<HostObject["type"], "BaseConnection">, PropertyBag> = {
+        SourceConnection: { name: "renamed" },
+        Dataset: {},
+        TargetConnection: { name: "renamed" },
+        MappingSet: { mappings: pipelineFixtures.databricks.otherMappings },
+        Dataflow: { name: "renamed" },
+      };
+      for (const object of Object.values(dataflowObjects) as HostObject[]) {
+        rig().emulator.dataflows.remove(object.id);
+        const read = await objects().read(object);
+        assert.equal(read.id, "", `${object.type}: an empty id tells the engine it is gone`);
+        const change = changes[object.type as keyof typeof changes];
+        if (Object.keys(change).length === 0) continue; // a dataset has no in-place change
+        await assert.rejects(objects().update(object, { ...object.inputs, ...change }), new RegExp(`${object.id}.*pulumi refresh`, "s"), object.type);
+      }
+      await assert.rejects(objects().update(pipeline.Dataflow, { ...pipeline.Dataflow.inputs, enabled: false }), /pulumi refresh/, "a flow's enabled alone");
+    });
   });
 });
