@@ -228,6 +228,8 @@ export class MappingSetProvider extends DataflowObjectProvider<MappingSetInputs,
 
   /** A full PUT: Data Prep's only update. It makes a new version, so it is skipped when AEP already holds the declared set. */
   protected async writeDeclared(calls: ObjectCalls, id: string, olds: Stored, inputs: MappingSetInputs): Promise<Stored> {
+    // An update only gets here with a change; a create that took over an earlier run's set may find it as declared.
+    if (!this.aepChanged(olds, inputs) && olds.version !== undefined) return this.outputs(id, olds.version, inputs, calls.call.sandboxName);
     const target = { what: "Mapping set", id, sandboxName: calls.call.sandboxName };
     const updated = await writeExisting(target, () => calls.client.updateMappingSet(id, this.body(inputs), calls.call));
     return this.outputs(id, updated.version, inputs, calls.call.sandboxName);

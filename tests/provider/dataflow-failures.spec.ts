@@ -154,6 +154,20 @@ describe("dataflow objects through the dynamic-provider host: concurrent edits, 
       }
     });
 
+    it("an earlier run's mapping set that already holds the declared mappings is taken over without a new version", async () => {
+      const pipeline = await createPipeline(objects(), "adls-gen2", "files");
+      const earlier = await create(objects(), "MappingSet", "next", inputsOf("MappingSet", pipeline, "next"));
+      const taken = await inNewRun(rig(), async (run) => {
+        await create(run, "MappingSet", "first", inputsOf("MappingSet", pipeline, "first"));
+        rig().emulator.clearRequests();
+        return create(run, "MappingSet", "next", inputsOf("MappingSet", pipeline, "next"));
+      });
+      assert.equal(taken.id, earlier.id);
+      assert.deepEqual(calls(rig().emulator).filter((c) => !c.startsWith("GET")), [], "nothing to write");
+      assert.deepEqual(aep().mappingSets().find((m) => m.id === earlier.id)!.versions.map((v) => v.version), [0]);
+      assert.equal(taken.outs["version"], 0);
+    });
+
     it("the first create of a type in a new run, with an earlier run's object in AEP, leaves one object in the declared state", async () => {
       const pipeline = await createPipeline(objects(), "sql-server", "orders");
       const older = { frequency: "day", interval: 3, startTime: 1930366800, backfill: false };
