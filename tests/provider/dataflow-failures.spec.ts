@@ -168,6 +168,19 @@ describe("dataflow objects through the dynamic-provider host: concurrent edits, 
       assert.equal(taken.outs["version"], 0);
     });
 
+    it("an earlier run's dataset with another description and Profile setting is recorded as AEP holds it, so the next up replaces it", async () => {
+      const inputs = pipelineInputs.Dataset("next");
+      const earlier = await create(objects(), "Dataset", "next", { ...inputs, description: "older", profileEnabled: true });
+      const taken = await inNewRun(rig(), async (run) => {
+        await create(run, "Dataset", "first", pipelineInputs.Dataset("first"));
+        return create(run, "Dataset", "next", inputs);
+      });
+      assert.equal(taken.id, earlier.id, "taken over: nothing of a dataset changes in place");
+      assert.deepEqual([taken.outs["description"], taken.outs["profileEnabled"]], ["older", true], "state says what AEP holds");
+      const diff = await objects().diff(taken, taken.inputs);
+      assert.deepEqual({ changes: diff.changes, replaces: diff.replaces }, { changes: "some", replaces: ["description", "profileEnabled"] });
+    });
+
     it("the first create of a type in a new run, with an earlier run's object in AEP, leaves one object in the declared state", async () => {
       const pipeline = await createPipeline(objects(), "sql-server", "orders");
       const older = { frequency: "day", interval: 3, startTime: 1930366800, backfill: false };
