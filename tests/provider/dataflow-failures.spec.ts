@@ -198,19 +198,26 @@ describe("dataflow objects through the dynamic-provider host: concurrent edits, 
     it("an object with the same name but no marker, or another stack's marker, is never taken", async () => {
       const pipeline = await createPipeline(objects(), "sql-server", "orders");
       const order: DataflowType[] = ["SourceConnection", "Dataset", "MappingSet", "TargetConnection", "Dataflow"];
+      const lookalikes: string[] = [];
       for (const type of order) {
         const inputs = inputsOf(type, pipeline, "twin");
-        const unmarked = await objects().create(type, "twin", inputs);
-        const otherStack = await create(objects(), type, "twin", inputs, "prod");
-        const before = stored[type]().filter((o) => o.id === unmarked.id || o.id === otherStack.id);
-        const ours = await inNewRun(rig(), (run) => create(run, type, "twin", inputs));
-        assert.ok(![unmarked.id, otherStack.id].includes(ours.id), `${type}: a new object`);
-        assert.deepEqual(
-          stored[type]().filter((o) => o.id === unmarked.id || o.id === otherStack.id),
-          before,
-          `${type}: the look-alikes are untouched`,
-        );
+        lookalikes.push((await objects().create(type, "twin", inputs)).id, (await create(objects(), type, "twin", inputs, "prod")).id);
       }
+      const before = order.map((type) => stored[type]().filter((o) => lookalikes.includes(o.id)));
+      const ours = await inNewRun(rig(), async (run) => {
+        const made: HostObject[] = [];
+        for (const type of order) made.push(await create(run, type, "twin", inputsOf(type, pipeline, "twin")));
+        return made;
+      });
+      for (const [i, type] of order.entries()) {
+        assert.ok(!lookalikes.includes(ours[i]!.id), `${type}: a new object`);
+        assert.equal(stored[type]().length, 4, `${type}: the pipeline's, two look-alikes and ours`);
+      }
+      assert.deepEqual(
+        order.map((type) => stored[type]().filter((o) => lookalikes.includes(o.id))),
+        before,
+        "the look-alikes are untouched",
+      );
     });
 
     it("a replacement never takes the object it replaces, in a new run or on the host that made the old one", async () => {

@@ -227,6 +227,25 @@ describe("dataflow objects through the dynamic-provider host: create, refresh, d
     }
   });
 
+  it("a pipeline in another sandbox: every object is created, read, updated and deleted there", async () => {
+    const pipeline = await createPipeline(objects(), "adls-gen2", "staged", { sandboxName: "stage" });
+    const aep = rig().emulator.dataflows;
+    const inStage = [aep.sourceConnections(), aep.datasets(), aep.targetConnections(), aep.mappingSets(), aep.flows()].map((list) => list.map((o) => o.sandboxName));
+    assert.deepEqual(inStage, [["stage"], ["stage"], ["stage"], ["stage"], ["stage"]]);
+    for (const object of Object.values(pipeline) as HostObject[]) {
+      assert.equal(object.outs["sandboxName"], "stage", object.type);
+      const read = await objects().read(object);
+      assert.equal(read.id, object.id, `${object.type} is read in its sandbox`);
+    }
+    const renamed = await objects().update(pipeline.Dataflow, { ...pipeline.Dataflow.inputs, name: "staged flow v2" });
+    assert.equal(aep.flows()[0]!.name, "staged flow v2");
+    await destroyPipeline(objects(), { ...pipeline, Dataflow: renamed });
+    assert.deepEqual(
+      [aep.flows(), aep.sourceConnections(), aep.targetConnections(), aep.mappingSets(), aep.datasets(), rig().emulator.store.list()].map((l) => l.length),
+      [0, 0, 0, 0, 0, 0],
+    );
+  });
+
   it("check and diff send no request; check names the property path of each bad input", async () => {
     const pipeline = await createPipeline(objects(), "sql-server", "orders");
     rig().emulator.clearRequests();

@@ -182,6 +182,13 @@ describe("dataflow objects through the dynamic-provider host: updates, replaceme
       const daily = await inPlace(flow, { ...flow.inputs, schedule: { frequency: "day", interval: 1, startTime: past } });
       assert.deepEqual(storedFlow(flow.id).scheduleParams, { frequency: "day", interval: 1, startTime: past });
       await settled(daily);
+      // A flow created with a past start runs at once: a refresh reads its latest run, which is no change.
+      const [run, ...more] = aep().runs(flow.id);
+      assert.equal(more.length, 0);
+      const read = await objects().read(daily);
+      assert.equal(read.props["lastRunId"], run!.id);
+      assert.match(String(read.props["lastRunStatus"]), /^(inProgress|success)$/, "the run takes a minute on the emulator clock");
+      await settled(refreshed(daily, read.props));
     });
   });
 
@@ -198,6 +205,18 @@ describe("dataflow objects through the dynamic-provider host: updates, replaceme
       assert.equal(storedFlow(pipeline.Dataflow.id).state, "enabled");
       assert.deepEqual([enabled.outs["state"], enabled.outs["enabled"]], ["enabled", true]);
       await settled(enabled);
+    });
+
+    it("a flow declared disabled and enabled in the AEP UI: the refresh shows it, the next up disables it again", async () => {
+      const pipeline = await createPipeline(objects(), "table-storage", "paused", { enabled: false });
+      rig().emulator.dataflows.modifyFlow(pipeline.Dataflow.id, { state: "enabled" });
+      const read = await objects().read(pipeline.Dataflow);
+      assert.deepEqual([read.props["state"], read.props["enabled"]], ["enabled", true]);
+      rig().emulator.clearRequests();
+      const disabled = await inPlace(refreshed(pipeline.Dataflow, read.props), pipeline.Dataflow.inputs);
+      assert.deepEqual(calls(rig().emulator), ["POST /flows/{id}/action?op=disable"]);
+      assert.equal(storedFlow(pipeline.Dataflow.id).state, "disabled");
+      await settled(disabled);
     });
 
     it("a flow renamed in the AEP UI: the refresh shows the name, the next up renames it back", async () => {
