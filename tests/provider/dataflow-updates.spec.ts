@@ -4,12 +4,19 @@
  * made outside Pulumi.
  */
 import { strict as assert } from "node:assert";
-import { createPipeline, futureStart, pipelineInputs, SCHEMA_ID, type HostObject } from "../../harness/pipeline-rig";
+import type { DataflowAdmin } from "../../emulator";
+import { createPipeline, futureStart, pipelineInputs, type HostObject, type PipelineOptions } from "../../harness/pipeline-rig";
 import type { PropertyBag } from "../../harness/provider-host";
+import type { SourceKey } from "../../provider/sources";
 import { pipelineFixtures } from "../fixtures/pipelines";
 import { calls, markerOf, refreshed, useObjectRig } from "./dataflow-support";
 
 const OTHER_GUID = "0b8224e4-0de8-4293-8224-e40de80293c6";
+/** The `keys` of `bag`. */
+function pick(bag: PropertyBag, keys: string[]): PropertyBag {
+  return Object.fromEntries(keys.map((key) => [key, bag[key]]));
+}
+
 const OTHER_SCHEMA = "https://ns.adobe.com/acmeemulator/schemas/0000000000000000000000000000beef";
 
 describe("dataflow objects through the dynamic-provider host: updates, replacements, refresh", function () {
@@ -165,7 +172,7 @@ describe("dataflow objects through the dynamic-provider host: updates, replaceme
       }
     });
 
-    it("ADLS Gen2: a change of file format replaces the source connection", async () => {
+    it("ADLS Gen2: a change of file format or type replaces the source connection", async () => {
       const base = await objects().create("BaseConnection", "lake", objects().withIdentity("BaseConnection", "lake", pipelineInputs.BaseConnection("adls-gen2", "lake")));
       const json = { path: "/acme-customers/orders/2026-01.json", format: "json" };
       const source = await objects().create("SourceConnection", "lake", objects().withIdentity("SourceConnection", "lake", { source: "adls-gen2", name: "lake", baseConnectionId: base.id, file: json }));
@@ -193,43 +200,58 @@ describe("dataflow objects through the dynamic-provider host: updates, replaceme
   });
 
   describe("refresh after changes outside Pulumi", () => {
-    it("a flow disabled in the AEP UI: the refresh shows it, the next up enables it with one action", async () => {
-      const pipeline = await createPipeline(objects(), "sql-server", "orders");
-      rig().emulator.dataflows.modifyFlow(pipeline.Dataflow.id, { state: "disabled" });
-      const read = await objects().read(pipeline.Dataflow);
-      assert.deepEqual([read.props["state"], read.props["enabled"], read.props["etag"]], ["disabled", false, storedFlow(pipeline.Dataflow.id).etag]);
-      const drifted = refreshed(pipeline.Dataflow, read.props);
-      rig().emulator.clearRequests();
-      const enabled = await inPlace(drifted, pipeline.Dataflow.inputs);
-      assert.deepEqual(calls(rig().emulator), ["POST /flows/{id}/action?op=enable"]);
-      assert.equal(storedFlow(pipeline.Dataflow.id).state, "enabled");
-      assert.deepEqual([enabled.outs["state"], enabled.outs["enabled"]], ["enabled", true]);
-      await settled(enabled);
-    });
-
-    it("a flow declared disabled and enabled in the AEP UI: the refresh shows it, the next up disables it again", async () => {
-      const pipeline = await createPipeline(objects(), "table-storage", "paused", { enabled: false });
-      rig().emulator.dataflows.modifyFlow(pipeline.Dataflow.id, { state: "enabled" });
-      const read = await objects().read(pipeline.Dataflow);
-      assert.deepEqual([read.props["state"], read.props["enabled"]], ["enabled", true]);
-      rig().emulator.clearRequests();
-      const disabled = await inPlace(refreshed(pipeline.Dataflow, read.props), pipeline.Dataflow.inputs);
-      assert.deepEqual(calls(rig().emulator), ["POST /flows/{id}/action?op=disable"]);
-      assert.equal(storedFlow(pipeline.Dataflow.id).state, "disabled");
-      await settled(disabled);
-    });
-
-    it("a flow renamed in the AEP UI: the refresh shows the name, the next up renames it back", async () => {
-      const pipeline = await createPipeline(objects(), "adls-gen2", "files");
-      rig().emulator.dataflows.modifyFlow(pipeline.Dataflow.id, { name: "renamed in the UI" });
-      const read = await objects().read(pipeline.Dataflow);
-      assert.equal(read.props["name"], "renamed in the UI");
-      rig().emulator.clearRequests();
-      const restored = await inPlace(refreshed(pipeline.Dataflow, read.props), pipeline.Dataflow.inputs);
-      assert.deepEqual(calls(rig().emulator), ["PATCH /flows/{id}"]);
-      assert.equal(storedFlow(pipeline.Dataflow.id).name, "files flow");
-      await settled(restored);
-    });
+    const drifts: {
+      title: string;
+      source: SourceKey;
+      options: PipelineOptions;
+      change: Parameters<DataflowAdmin["modifyFlow"]>[1];
+      /** What the refresh reads, and what AEP holds after the next up (the declared state). */
+      read: PropertyBag;
+      restored: PropertyBag;
+      calls: string[];
+    }[] = [
+      {
+        title: "a flow disabled in the AEP UI: the refresh shows it, the next up enables it with one action",
+        source: "sql-server",
+        options: {},
+        change: { state: "disabled" },
+        read: { state: "disabled", enabled: false },
+        restored: { state: "enabled" },
+        calls: ["POST /flows/{id}/action?op=enable"],
+      },
+      {
+        title: "a flow declared disabled and enabled in the AEP UI: the refresh shows it, the next up disables it again",
+        source: "table-storage",
+        options: { enabled: false },
+        change: { state: "enabled" },
+        read: { state: "enabled", enabled: true },
+        restored: { state: "disabled" },
+        calls: ["POST /flows/{id}/action?op=disable"],
+      },
+      {
+        title: "a flow renamed in the AEP UI: the refresh shows the name, the next up renames it back",
+        source: "adls-gen2",
+        options: {},
+        change: { name: "renamed in the UI" },
+        read: { name: "renamed in the UI" },
+        restored: { name: "drift flow" },
+        calls: ["PATCH /flows/{id}"],
+      },
+    ];
+    for (const drift of drifts) {
+      it(drift.title, async () => {
+        const pipeline = await createPipeline(objects(), drift.source, "drift", drift.options);
+        rig().emulator.dataflows.modifyFlow(pipeline.Dataflow.id, drift.change);
+        const read = await objects().read(pipeline.Dataflow);
+        assert.deepEqual(pick(read.props, Object.keys(drift.read)), drift.read);
+        assert.equal(read.props["etag"], storedFlow(pipeline.Dataflow.id).etag);
+        rig().emulator.clearRequests();
+        const restored = await inPlace(refreshed(pipeline.Dataflow, read.props), pipeline.Dataflow.inputs);
+        assert.deepEqual(calls(rig().emulator), drift.calls);
+        assert.deepEqual(pick(storedFlow(pipeline.Dataflow.id) as unknown as PropertyBag, Object.keys(drift.restored)), drift.restored);
+        await settled(restored);
+      });
+    }
 
     it("an object deleted outside Pulumi: the refresh reports it gone; an update says to run pulumi refresh", async () => {
       const pipeline = await createPipeline(objects(), "databricks", "orders");
