@@ -8,6 +8,7 @@ import { createPipeline, pipelineInputs, type HostObject, type ObjectHost, type 
 import type { PropertyBag } from "../../harness/provider-host";
 import { identityOf } from "../../harness/rig";
 import type { ObjectTypeName } from "../../provider/objects";
+import type { SourceKey } from "../../provider/sources";
 import { pipelineFixtures } from "../fixtures/pipelines";
 import { calls, inNewRun, markerOf, useObjectRig } from "./dataflow-support";
 
@@ -41,9 +42,9 @@ describe("dataflow objects through the dynamic-provider host: concurrent edits, 
     return host.create(type, name, { ...inputs, identity: identityOf(`${type}/${name}`, stack) });
   }
 
-  /** The inputs of each object of pipeline `name` (from `source`) whose predecessors are those of `pipeline`. */
+  /** The inputs of an object of type `type` for pipeline `name`, from `pipeline`'s source, made after `pipeline`'s objects. */
   function inputsOf(type: DataflowType, pipeline: Pipeline, name: string): PropertyBag {
-    const source = pipeline.SourceConnection.inputs["source"] as "sql-server";
+    const source = pipeline.SourceConnection.inputs["source"] as SourceKey;
     switch (type) {
       case "SourceConnection":
         return pipelineInputs.SourceConnection(source, name, pipeline.BaseConnection.id);
