@@ -32,7 +32,7 @@ import {
   type ObjectCalls,
   type Validated,
 } from "../shared/object-provider";
-import { patchDeclared } from "../shared/writes";
+import { patchDeclared, writeExisting } from "../shared/writes";
 import { isSourceKey, sources, type DeltaColumn, type SourceKey } from "../sources";
 import { toSchedule, validateDataflowInputs, type DataflowInputs, type Schedule } from "./inputs";
 
@@ -264,8 +264,9 @@ export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Sto
    * went behind AEP is read back: a flow already in the state asked for is done.
    */
   private async setEnabled(calls: ObjectCalls, id: string, enabled: boolean): Promise<string> {
+    const target = { what: "Dataflow", id, sandboxName: calls.call.sandboxName };
     try {
-      return (await (enabled ? calls.client.enableFlow(id, calls.call) : calls.client.disableFlow(id, calls.call))).etag;
+      return (await writeExisting(target, () => (enabled ? calls.client.enableFlow(id, calls.call) : calls.client.disableFlow(id, calls.call)))).etag;
     } catch (error) {
       if (!FlowServiceError.isInstance(error) || error.adobeCode !== "1422") throw error;
       const current = await calls.client.getFlow(id, calls.call);

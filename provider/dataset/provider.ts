@@ -131,9 +131,13 @@ export class DatasetProvider extends DataflowObjectProvider<DatasetInputs, Store
     return { ...created, outputs: this.outputs(created.id, inputs, calls.call.sandboxName) };
   }
 
-  /** Nothing of a dataset changes in place: what an earlier run made is kept as found (its name and schema match). */
-  protected async writeDeclared(calls: ObjectCalls, id: string, _olds: Stored, inputs: DatasetInputs): Promise<Stored> {
-    return this.outputs(id, inputs, calls.call.sandboxName);
+  /**
+   * Nothing of a dataset changes in place: what an earlier run made (its name and schema match) is kept as found, and
+   * recorded as AEP holds it (`current`, as read), so that a description or Profile setting it lacks shows as a
+   * replacement on the next up instead of being claimed by state.
+   */
+  protected async writeDeclared(_calls: ObjectCalls, _id: string, current: Stored, inputs: DatasetInputs): Promise<Stored> {
+    return this.withDeclared(current, inputs);
   }
 
   protected async readObject(calls: ObjectCalls, id: string, olds: Stored): Promise<Stored | undefined> {

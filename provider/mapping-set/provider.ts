@@ -25,7 +25,7 @@ import { fieldFailures, propertyPath } from "../shared/fields";
 import { DataflowObjectProvider, type CommonInputs, type CommonOutputs, type CreatedOutputs, type ObjectCalls, type Validated } from "../shared/object-provider";
 import { IDENTITY_RULE, SANDBOX_RULE, SCHEMA_ID_RULE } from "../shared/rules";
 import { knownTimeouts, timeoutsFailures } from "../shared/timeouts";
-import { inUseFailure } from "../shared/writes";
+import { inUseFailure, writeExisting } from "../shared/writes";
 import { booleanParam, enumParam, jsonType, LIMITS, quote, stringParam } from "../sources/formats";
 import { MARKER_LENGTH } from "../flow-service/identity";
 
@@ -228,7 +228,10 @@ export class MappingSetProvider extends DataflowObjectProvider<MappingSetInputs,
 
   /** A full PUT: Data Prep's only update. It makes a new version, so it is skipped when AEP already holds the declared set. */
   protected async writeDeclared(calls: ObjectCalls, id: string, olds: Stored, inputs: MappingSetInputs): Promise<Stored> {
-    const updated = await calls.client.updateMappingSet(id, this.body(inputs), calls.call);
+    // An update only gets here with a change; a create that took over an earlier run's set may find it as declared.
+    if (!this.aepChanged(olds, inputs) && olds.version !== undefined) return this.outputs(id, olds.version, inputs, calls.call.sandboxName);
+    const target = { what: "Mapping set", id, sandboxName: calls.call.sandboxName };
+    const updated = await writeExisting(target, () => calls.client.updateMappingSet(id, this.body(inputs), calls.call));
     return this.outputs(id, updated.version, inputs, calls.call.sandboxName);
   }
 

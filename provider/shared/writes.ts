@@ -1,15 +1,19 @@
 /**
- * Writes every object type makes the same way: a PATCH with If-Match that survives one concurrent edit, and the
- * message of a delete refused because flows still use the object.
+ * Writes every object type makes the same way: a PATCH with If-Match that survives one concurrent edit, the message
+ * of a write to an object deleted outside Pulumi, and that of a delete refused because flows still use the object.
  */
 import { FlowServiceError, InUseError, NotFoundError, StaleEtagError, type FlowServiceClient, type JsonPatchOperation } from "../flow-service";
 import type { CallOptions } from "./operation";
 
-/** How to PATCH one object: its calls, and the operations that bring it to the declared state. */
-export interface DeclaredPatch<T extends { etag: string }> {
-  /** e.g. "source connection". */
+/** The object addressed by a write: what it is (e.g. "Mapping set"), its id and its sandbox, for messages. */
+export interface WriteTarget {
   what: string;
   id: string;
+  sandboxName: string;
+}
+
+/** How to PATCH one object: its calls, and the operations that bring it to the declared state. */
+export interface DeclaredPatch<T extends { etag: string }> extends WriteTarget {
   /** The etag state holds. */
   etag: string;
   /**
@@ -19,12 +23,27 @@ export interface DeclaredPatch<T extends { etag: string }> {
   operations(current: T | undefined): JsonPatchOperation[];
   patch(etag: string, operations: JsonPatchOperation[]): Promise<{ etag: string }>;
   get(): Promise<T | undefined>;
-  sandboxName: string;
 }
 
 /** FLOW-1455: a patch path names a member that is not there (state was behind AEP). */
 function missingMember(error: unknown): boolean {
   return FlowServiceError.isInstance(error) && error.adobeCode === "1455";
+}
+
+/**
+ * `write` to an object state holds; a not-found answer means it was deleted outside Pulumi, and the error says what
+ * to run (the engine only learns it is gone from a refresh).
+ */
+export async function writeExisting<T>(target: WriteTarget, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!NotFoundError.isInstance(error)) throw error;
+    throw new Error(
+      `${target.what} ${target.id} no longer exists in sandbox "${target.sandboxName}" (deleted outside Pulumi). ` +
+        "Run `pulumi refresh` so that the next `pulumi up` creates it again.",
+    );
+  }
 }
 
 /**
@@ -36,14 +55,8 @@ export async function patchDeclared<T extends { etag: string }>(spec: DeclaredPa
   const first = spec.operations(undefined);
   if (first.length > 0) {
     try {
-      return (await spec.patch(spec.etag, first)).etag;
+      return (await writeExisting(spec, () => spec.patch(spec.etag, first))).etag;
     } catch (error) {
-      if (NotFoundError.isInstance(error)) {
-        throw new Error(
-          `${spec.what} ${spec.id} no longer exists in sandbox "${spec.sandboxName}" (deleted outside Pulumi). ` +
-            "Run `pulumi refresh` so that the next `pulumi up` creates it again.",
-        );
-      }
       if (!StaleEtagError.isInstance(error) && !missingMember(error)) throw error;
     }
   }
