@@ -14,8 +14,9 @@
  * The first look costs no round trip of its own when the plan has a `sharedLook` (base connections: one listing of
  * the sandbox shared by every create of a run). A create that finds it complete and without its marker sends its
  * POST (one that finds its marker there looks afresh, since the listing may be older than a delete); one that arrives
- * while it is still loading sends its POST at once and checks the listing afterwards, reporting as `strays` what an
- * interrupted earlier run left. Later looks (after a lost answer) are always fresh lookups.
+ * while it is still loading sends its POST at once and checks the listing afterwards: when an interrupted earlier run
+ * left an object, that older one is kept (as `"earlier-run"`) and this call's own object is reported among the
+ * `strays`. Later looks (after a lost answer) are always fresh lookups.
  */
 import { failure, send, unparseable, type CallContext, type CallSpec, type Exchange } from "./call";
 import { AmbiguousCreateError, FlowServiceError, type FlowServiceErrorInit } from "./errors";
@@ -224,8 +225,13 @@ export async function createSafely<Candidate, Result extends { id: string }>(
         // Created either way: a failing lookup must not turn the new object into an orphan; it only leaves unfound
         // what an earlier interrupted run may have left.
         const own = (await plan.sharedLook!.settled()) ?? (await plan.findOwn(identity).catch(() => [] as Candidate[]));
-        const strays = own.map((c) => plan.idOf(c)).filter((id) => id.toLowerCase() !== parsed.value.id.toLowerCase());
-        return { ...parsed.value, recovered: false, strays };
+        const earlier = own.filter((c) => plan.idOf(c).toLowerCase() !== parsed.value.id.toLowerCase());
+        if (earlier.length === 0) return { ...parsed.value, recovered: false, strays: [] };
+        // An earlier, interrupted run made one too: the oldest is kept, as when several are found before a POST (a
+        // flow that has already run would ingest its data again if a new one replaced it), and this call's own
+        // object joins the strays to delete.
+        const kept = found(earlier, "earlier-run");
+        return { ...kept, strays: [...kept.strays, parsed.value.id] };
       }
       if (parsed.ok) return { ...parsed.value, recovered: false, strays: [] };
       // It was created, but the answer is unreadable: find it, and never create it again.
