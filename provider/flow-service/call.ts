@@ -185,8 +185,12 @@ export function failure(ctx: CallContext, spec: CallSpec, exchange: Exchange, no
   const detail = adobe.text === undefined ? undefined : excerpt(adobe.text, secrets);
   const parts = [detail, note].filter((part): part is string => part !== undefined && part !== "");
   if (parts.length > 0) init.detail = parts.join("; ");
-  return isResourceNotFound(response) ? new NotFoundError(init) : httpError(init);
+  // FLOW-1439 ("the requested flows resource is not found") says gone at 400 too, as ERR lists it (dataflows.md §12 #17).
+  return isResourceNotFound(response) || (adobe.dialect === "flow" && adobe.code === FLOW_NOT_FOUND) ? new NotFoundError(init) : httpError(init);
 }
+
+/** Flow Service's code for a flow that does not exist, at 404 (LABELS) or 400 (ERR). */
+export const FLOW_NOT_FOUND = "1439";
 
 /** The error for a success status whose body is not what the operation expects. */
 export function unparseable(spec: CallSpec, response: HttpResponse, problem: string): UnparseableResponseError {

@@ -20,7 +20,7 @@
  * for ours with the marker, the name, the flow spec and the same source and target connection.
  */
 import { z } from "zod";
-import { failure, segment, send, unparseable, type CallContext, type CallSpec } from "./call";
+import { failure, FLOW_NOT_FOUND, segment, send, unparseable, type CallContext, type CallSpec } from "./call";
 import { epochMs, parseCreated } from "./connections";
 import { FlowServiceError, NotFoundError } from "./errors";
 import {
@@ -223,7 +223,7 @@ export const parseFlowPage = pageParser(flowSchema, toFlow);
 function isFlowNotFound400(response: HttpResponse): boolean {
   if (response.status !== 400) return false;
   const adobe = parseAdobeError(response.text);
-  return adobe.dialect === "flow" && adobe.code === "1439";
+  return adobe.dialect === "flow" && adobe.code === FLOW_NOT_FOUND;
 }
 
 const KIND: FlowObjectKind<Flow> = { path: "/flows", what: "flow", parsePage: parseFlowPage, alsoNotFound: isFlowNotFound400 };

@@ -161,6 +161,9 @@ describe("flow-service client: flows and runs", () => {
       const gone = "00000000-0000-4000-8000-000000000000";
       assert.equal(await client.getFlow(gone), undefined);
       assert.equal(await client.deleteFlow(gone), "not-found");
+      // A PATCH or an action on a flow that is gone says so with the same error class as a 404, whatever the status.
+      await rejection(client.updateFlow(gone, '"1"', [{ op: "replace", path: "/name", value: "x" }]), NotFoundError);
+      await rejection(client.enableFlow(gone), NotFoundError);
     });
   });
 
