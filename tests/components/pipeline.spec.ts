@@ -1,0 +1,310 @@
+/**
+ * `Pipeline` and every source component's `ingest()` under `pulumi.runtime.setMocks`: what they register (one source
+ * connection, target connection, mapping set and dataflow, children of one `aep:azure:Pipeline`, named like it), the
+ * inputs each child gets on the wire, the pipeline's outputs, and the argument errors a user sees at preview.
+ *
+ * The mocks answer with realistic ids (24 hex digits for a dataset, 32 for a mapping set, GUIDs otherwise) so the
+ * component's own id checks see what AEP returns.
+ */
+import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+interface Registration {
+  type: string;
+  name: string;
+  /** URN of the parent, "" for none. */
+  parent: string;
+  /** The inputs as the SDK put them on the wire (secrets still wrapped). */
+  inputs: Record<string, unknown>;
+  id: string;
+}
+
+let registrations: Registration[] = [];
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+  MockMonitor: { prototype: { registerResource(req: WireRequest, callback: unknown): Promise<void> } };
+};
+interface WireRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> };
+}
+
+const DYNAMIC = "pulumi-nodejs:dynamic/aep:";
+const SCHEMA_ID = "https://ns.adobe.com/acmeemulator/schemas/3a1b4f0c5d6e7f8091a2b3c4d5e6f708";
+
+function hex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** The id AEP would give an object of `type` named `name`: deterministic, so a test can predict it. */
+function idOf(type: string, name: string): string {
+  const seed = `${type}::${name}`;
+  if (type === `${DYNAMIC}Dataset`) return hex(seed, 24);
+  if (type === `${DYNAMIC}MappingSet`) return hex(seed, 32);
+  const h = hex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** What the providers add to their inputs as outputs. */
+function outputsOf(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (type.slice(DYNAMIC.length)) {
+    case "MappingSet":
+      return { version: 0 };
+    case "Dataflow":
+      return { state: inputs["enabled"] === false ? "disabled" : "enabled", etag: '"1"', flowSpecId: "flow-spec" };
+    default:
+      return { state: "enabled", etag: '"1"' };
+  }
+}
+
+const mocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    const id = idOf(args.type, args.name);
+    return { id, state: { ...(args.inputs as Record<string, unknown>), ...outputsOf(args.type, args.inputs as Record<string, unknown>) } };
+  },
+  call(args) {
+    return args.inputs;
+  },
+};
+
+const registerResource = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (this: unknown, req: WireRequest, callback: unknown) {
+  registrations.push({
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent(),
+    inputs: req.getObject().toJavaScript(),
+    id: idOf(req.getType(), req.getName()),
+  });
+  return registerResource.call(this, req, callback);
+};
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+function reveal(value: unknown): unknown {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG ? (value as { value: unknown }).value : value;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const components = require("../../components") as typeof import("../../components");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const provider = require("../../provider") as typeof import("../../provider");
+
+async function settle(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/** The value of an output (every output is known under these mocks). */
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise<T>((resolve) => output.apply((value) => resolve(value)));
+}
+
+const principal = { tenant: "72f988bf-86f1-41af-91ab-2d7cd011db47", servicePrincipalId: "e7b8c1f2-1234-4c9a-9f3e-abcdef123456" };
+const schedule = { frequency: "hour", interval: 1, startTime: "2027-01-04T06:00:00Z" } as const;
+const mappings = [
+  { source: "id", destination: "_acmeemulator.orderId" },
+  { source: "customer_id", destination: "_acmeemulator.customerId" },
+];
+const existingDataset = { datasetId: "6019e0e7c5dcf718db5ebc71", schemaId: SCHEMA_ID };
+
+type AnySource = InstanceType<
+  | typeof import("../../components").SynapseConnection
+  | typeof import("../../components").SqlServerConnection
+  | typeof import("../../components").AdlsGen2Connection
+  | typeof import("../../components").TableStorageConnection
+  | typeof import("../../components").DatabricksConnection
+>;
+
+/** The five source components, each with the sandbox it declares, and a table or files it can read. */
+const SOURCES: { key: string; type: string; make(name: string, sandboxName?: string): AnySource; reads: Record<string, unknown> }[] = [
+  {
+    key: "synapse",
+    type: "aep:azure:SynapseConnection",
+    make: (name, sandboxName) =>
+      new components.SynapseConnection(name, { sandboxName, sqlLogin: { server: "acme.sql.azuresynapse.net", database: "SalesDW", user: "loader", password: "pw" } }),
+    reads: { table: "sales.orders", deltaColumn: "updated_at" },
+  },
+  {
+    key: "sql-server",
+    type: "aep:azure:SqlServerConnection",
+    make: (name, sandboxName) => new components.SqlServerConnection(name, { sandboxName, sqlLogin: { server: "db.contoso.com", database: "Orders", user: "aep", password: "pw" } }),
+    reads: { table: "dbo.orders", deltaColumn: { name: "updated_at", dateFormat: "yyyy-MM-dd HH:mm:ss" } },
+  },
+  {
+    key: "adls-gen2",
+    type: "aep:azure:AdlsGen2Connection",
+    make: (name, sandboxName) => new components.AdlsGen2Connection(name, { sandboxName, accountName: "acmelake", ...principal, servicePrincipalSecret: "s" }),
+    reads: { path: "/acme-customers/customers.csv", format: "delimited", columnDelimiter: ";" },
+  },
+  {
+    key: "table-storage",
+    type: "aep:azure:TableStorageConnection",
+    make: (name, sandboxName) =>
+      new components.TableStorageConnection(name, {
+        sandboxName,
+        accountKey: { accountName: "acmetables", accountKey: "EfvHzs8M73UZ1rmzprXcE97xFZv6aVo0AeL+dOo1Sw9xhDCLG4F+IaInX8fkSX0TnjAWgo0OwR0UlFSImWi0+w==" },
+      }),
+    reads: { table: "orders", deltaColumn: "Timestamp" },
+  },
+  {
+    key: "databricks",
+    type: "aep:azure:DatabricksConnection",
+    make: (name, sandboxName) =>
+      new components.DatabricksConnection(name, {
+        sandboxName,
+        workspaceUrl: "adb-1234567890123456.7.azuredatabricks.net",
+        clusterId: "0923-164208-abcd1234",
+        accessToken: "dapi0123456789abcdef0123456789abcdef",
+        database: "default",
+      }),
+    reads: { table: "default.orders", deltaColumn: "updated_at", cdcEnabled: true },
+  },
+];
+
+/** `ingest` with arguments TypeScript would check per source; the tests vary them freely. */
+function ingest(connection: AnySource, name: string, args: Record<string, unknown>, opts?: pulumi.ComponentResourceOptions) {
+  return (connection as unknown as { ingest(n: string, a: unknown, o?: pulumi.ComponentResourceOptions): import("../../components").Pipeline }).ingest(name, args, opts);
+}
+
+/** The registrations of the dataflow objects (and the pipeline component) named `name`, after everything settled. */
+async function pipelineParts(pipeline: import("../../components").Pipeline, name: string) {
+  await valueOf(pipeline.flowId);
+  await settle();
+  const named = (type: string) => {
+    const found = registrations.filter((r) => r.type === type && r.name === name);
+    assert.equal(found.length, 1, `exactly one ${type} named ${name}`);
+    return found[0]!;
+  };
+  return {
+    component: named("aep:azure:Pipeline"),
+    sourceConnection: named(`${DYNAMIC}SourceConnection`),
+    targetConnection: named(`${DYNAMIC}TargetConnection`),
+    mappingSet: named(`${DYNAMIC}MappingSet`),
+    dataflow: named(`${DYNAMIC}Dataflow`),
+  };
+}
+
+describe("Pipeline and ingest() (setMocks)", () => {
+  before(() => {
+    pulumi.runtime.setMocks(mocks, "pipeline-test", "dev", false);
+  });
+  beforeEach(() => {
+    registrations = [];
+  });
+
+  for (const source of SOURCES) {
+    it(`${source.key}: ingest() registers a pipeline child of the component with its four objects, named like it, with the inputs AEP needs`, async () => {
+      const connection = source.make(`${source.key}-conn`, "dev-emea");
+      const pipeline = ingest(connection, `${source.key}-orders`, {
+        ...source.reads,
+        dataset: existingDataset,
+        mappings,
+        schedule,
+        displayName: "Orders",
+        description: "Orders into the lake",
+      });
+      const parts = await pipelineParts(pipeline, `${source.key}-orders`);
+      const componentUrn = await valueOf(connection.urn);
+      const pipelineUrn = await valueOf(pipeline.urn);
+      assert.equal(parts.component.parent, componentUrn, "the pipeline is a child of the source component");
+      for (const child of [parts.sourceConnection, parts.targetConnection, parts.mappingSet, parts.dataflow]) {
+        assert.equal(child.parent, pipelineUrn, `${child.type} is a child of the pipeline`);
+        assert.equal(child.inputs["sandboxName"], "dev-emea", `${child.type} is made in the connection's sandbox`);
+      }
+      const dynamicChildren = registrations.filter((r) => r.type.startsWith(DYNAMIC) && r.type !== `${DYNAMIC}BaseConnection`);
+      assert.equal(dynamicChildren.length, 4, "nothing else is registered");
+
+      const connectionId = await valueOf(connection.connectionId);
+      const sc = parts.sourceConnection.inputs;
+      assert.equal(sc["source"], source.key);
+      assert.equal(sc["baseConnectionId"], connectionId);
+      assert.equal(sc["name"], "Orders source");
+      assert.equal(sc["description"], "Orders into the lake");
+
+      const tc = parts.targetConnection.inputs;
+      assert.equal(tc["name"], "Orders target");
+      assert.equal(tc["datasetId"], existingDataset.datasetId);
+      assert.equal(tc["schemaId"], SCHEMA_ID);
+      assert.equal(tc["description"], "Orders into the lake");
+
+      const ms = parts.mappingSet.inputs;
+      assert.equal(ms["name"], "Orders mapping");
+      assert.equal(ms["schemaId"], SCHEMA_ID);
+      assert.deepEqual(ms["mappings"], mappings);
+
+      const flow = parts.dataflow.inputs;
+      assert.equal(flow["source"], source.key);
+      assert.equal(flow["name"], "Orders");
+      assert.equal(flow["description"], "Orders into the lake");
+      assert.equal(flow["sourceConnectionId"], parts.sourceConnection.id);
+      assert.equal(flow["targetConnectionId"], parts.targetConnection.id);
+      assert.equal(flow["mappingSetId"], parts.mappingSet.id);
+      assert.equal(flow["mappingVersion"], 0);
+      assert.deepEqual(flow["schedule"], schedule);
+      assert.ok(!("enabled" in flow) || flow["enabled"] === undefined, "enabled is left to the provider's default");
+
+      if (source.key === "adls-gen2") {
+        assert.deepEqual(sc["file"], { path: "/acme-customers/customers.csv", format: "delimited", columnDelimiter: ";" });
+        assert.ok(!("table" in sc));
+        assert.ok(!("deltaColumn" in flow), "a file dataflow has no delta column");
+      } else {
+        const table: Record<string, unknown> = { tableName: source.reads["table"] };
+        if (source.key === "databricks") table["cdcEnabled"] = true;
+        assert.deepEqual(sc["table"], table);
+        assert.ok(!("file" in sc));
+        const delta = source.reads["deltaColumn"];
+        assert.deepEqual(flow["deltaColumn"], typeof delta === "string" ? { name: delta } : delta, "a name becomes { name }");
+      }
+
+      assert.equal(await valueOf(pipeline.flowId), parts.dataflow.id);
+      assert.equal(await valueOf(pipeline.state), "enabled");
+      assert.equal(await valueOf(pipeline.sourceConnectionId), parts.sourceConnection.id);
+      assert.equal(await valueOf(pipeline.targetConnectionId), parts.targetConnection.id);
+      assert.equal(await valueOf(pipeline.mappingSetId), parts.mappingSet.id);
+      assert.equal(await valueOf(pipeline.mappingVersion), 0);
+    });
+  }
+
+  it("writes into a Dataset of the program: its id and schema, and the connection's sandbox default (none sent)", async () => {
+    const dataset = new provider.Dataset("orders-dataset", { name: "Orders", schemaId: SCHEMA_ID });
+    const connection = SOURCES[1]!.make("sql");
+    const pipeline = ingest(connection, "orders", { table: "dbo.orders", deltaColumn: "updated_at", dataset, mappings, schedule, enabled: false });
+    const parts = await pipelineParts(pipeline, "orders");
+    const datasetId = idOf(`${DYNAMIC}Dataset`, "orders-dataset");
+    assert.equal(parts.targetConnection.inputs["datasetId"], datasetId);
+    assert.equal(parts.targetConnection.inputs["schemaId"], SCHEMA_ID);
+    assert.equal(parts.mappingSet.inputs["schemaId"], SCHEMA_ID);
+    assert.equal(parts.dataflow.inputs["enabled"], false);
+    assert.equal(await valueOf(pipeline.state), "disabled");
+    assert.equal(parts.sourceConnection.inputs["name"], "orders source", "the display name defaults to the resource name");
+    assert.equal(parts.dataflow.inputs["name"], "orders");
+    for (const child of Object.values(parts)) assert.ok(child.inputs["sandboxName"] === undefined, `${child.type}: no sandbox sent, the provider's default applies`);
+  });
+
+  it("new Pipeline(name, { connection: { source, connectionId } }) reads through a raw BaseConnection", async () => {
+    const base = new provider.BaseConnection("raw", {
+      source: "sql-server",
+      name: "Raw orders",
+      sandboxName: "dev",
+      auth: { specName: "Connection String Based Authentication", params: { connectionString: "Data Source=s;Initial Catalog=d;Integrated Security=False;User ID=u;Password=p;" } },
+    });
+    const pipeline = new components.Pipeline("raw-orders", {
+      connection: { source: "sql-server", connectionId: base.connectionId, sandboxName: "dev" },
+      table: "dbo.orders",
+      deltaColumn: "updated_at",
+      dataset: existingDataset,
+      mappings,
+      schedule,
+    });
+    const parts = await pipelineParts(pipeline, "raw-orders");
+    assert.equal(parts.component.parent, "", "a pipeline made directly has the parent it is given (none)");
+    assert.equal(parts.sourceConnection.inputs["baseConnectionId"], idOf(`${DYNAMIC}BaseConnection`, "raw"));
+    assert.equal(parts.sourceConnection.inputs["sandboxName"], "dev");
+    assert.deepEqual(parts.dataflow.inputs["deltaColumn"], { name: "updated_at" });
+  });
+});
