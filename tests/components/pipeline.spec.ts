@@ -308,3 +308,59 @@ describe("Pipeline and ingest() (setMocks)", () => {
     assert.deepEqual(parts.dataflow.inputs["deltaColumn"], { name: "updated_at" });
   });
 });
+
+/** How a bad argument must fail: a ResourceError on the pipeline, stack hidden, one line naming the argument. */
+function isArgumentError(message: RegExp) {
+  return (e: Error) => {
+    assert.ok(pulumi.ResourceError.isInstance(e), `a ResourceError: ${e}`);
+    assert.equal((e as pulumi.ResourceError).hideStack, true, "the stack is hidden");
+    assert.ok(!/\n\s+at /.test(e.message), `no stack trace in the message:\n${e.message}`);
+    assert.equal(e.message.split("\n").length, 1, `one line:\n${e.message}`);
+    assert.match(e.message, message);
+    return true;
+  };
+}
+
+describe("Pipeline argument errors (setMocks)", () => {
+  before(() => {
+    pulumi.runtime.setMocks(mocks, "pipeline-test", "dev", false);
+  });
+  beforeEach(() => {
+    registrations = [];
+  });
+
+  const [synapse, sqlServer, adls, tableStorage, databricks] = SOURCES as [(typeof SOURCES)[number], (typeof SOURCES)[number], (typeof SOURCES)[number], (typeof SOURCES)[number], (typeof SOURCES)[number]];
+  const tableArgs = { table: "dbo.orders", deltaColumn: "updated_at", dataset: existingDataset, mappings, schedule };
+  const fileArgs = { path: "/acme-customers/customers.csv", format: "delimited", dataset: existingDataset, mappings, schedule };
+  const start = "2027-01-04T06:00:00Z";
+  const cases: [what: string, source: (typeof SOURCES)[number], args: Record<string, unknown>, message: RegExp][] = [
+    ["no table", sqlServer, { ...tableArgs, table: undefined }, /^table: required; expected the table's path as explore lists it/],
+    ["a table that is not a string", synapse, { ...tableArgs, table: 5 }, /^table: must be a string \(got number\)/],
+    ["no delta column", tableStorage, { ...tableArgs, deltaColumn: undefined }, /^deltaColumn: required; expected the name of a column/],
+    ["an empty delta column", sqlServer, { ...tableArgs, deltaColumn: "" }, /^deltaColumn: is empty/],
+    ["a delta column whose name is not a string", databricks, { ...tableArgs, deltaColumn: { name: 3 } }, /^deltaColumn\.name: must be a string \(got number\)/],
+    ["a delta column object without a name", sqlServer, { ...tableArgs, deltaColumn: { dateFormat: "yyyy-MM-dd" } }, /^deltaColumn\.name: required/],
+    ["an hourly schedule without interval", sqlServer, { ...tableArgs, schedule: { frequency: "hour", startTime: start } }, /^schedule\.interval: required when frequency is hour/],
+    ["every 5 minutes", sqlServer, { ...tableArgs, schedule: { frequency: "minute", interval: 5, startTime: start } }, /^schedule\.interval: is 5; expected at least 15 when frequency is minute$/],
+    ["backfill with once", adls, { ...fileArgs, schedule: { frequency: "once", backfill: true, startTime: start } }, /^schedule\.backfill: is not allowed when frequency is once/],
+    ["a start time in milliseconds", sqlServer, { ...tableArgs, schedule: { frequency: "day", interval: 1, startTime: 1_798_956_000_000 } }, /^schedule\.startTime: looks like epoch milliseconds/],
+    ["a destination that is not an XDM path", sqlServer, { ...tableArgs, mappings: [mappings[0], { source: "amount", destination: "order amount" }] }, /^mappings\[1\]\.destination: is not an XDM field path/],
+    ["a destination twice", adls, { ...fileArgs, mappings: [mappings[0], { source: "other", destination: mappings[0]!.destination }] }, /^mappings\[1\]\.destination: "_acmeemulator\.orderId" is already the destination of mappings\[0\]/],
+    ["no mappings", sqlServer, { ...tableArgs, mappings: [] }, /^mappings: is empty; expected at least one mapping/],
+    ["a path with //", adls, { ...fileArgs, path: "/acme-customers//customers.csv" }, /^path: contains an empty component \(\/\/\)/],
+    ["a column delimiter with parquet", adls, { ...fileArgs, format: "parquet", columnDelimiter: "," }, /^columnDelimiter: applies to the delimited format only, not parquet; remove it$/],
+    ["no dataset", sqlServer, { ...tableArgs, dataset: undefined }, /^dataset: required; expected a Dataset of this program, or \{ datasetId, schemaId \}/],
+    ["a dataset id that is not one", sqlServer, { ...tableArgs, dataset: { ...existingDataset, datasetId: "orders" } }, /^dataset\.datasetId: is not a dataset id/],
+    ["a schema's meta:altId", adls, { ...fileArgs, dataset: { ...existingDataset, schemaId: "_acmeemulator.schemas.3a1b4f0c" } }, /^dataset\.schemaId: looks like the schema's meta:altId; give its \$id/],
+    ["enabled: \"yes\"", sqlServer, { ...tableArgs, enabled: "yes" }, /^enabled: must be a boolean \(got string\); expected true or false$/],
+  ];
+  for (const [what, source, args, message] of cases) {
+    it(`${source.key}, ${what}: fails naming the argument, registers no child`, async () => {
+      const connection = source.make(`${source.key}-bad`);
+      assert.throws(() => ingest(connection, "bad", args), isArgumentError(message));
+      await settle();
+      const children = registrations.filter((r) => r.name === "bad" && r.type.startsWith(DYNAMIC));
+      assert.deepEqual(children.map((r) => r.type), [], "no child registered");
+    });
+  }
+});
