@@ -342,6 +342,7 @@ describe("Pipeline argument errors (setMocks)", () => {
     ["a delta column object without a name", sqlServer, { ...tableArgs, deltaColumn: { dateFormat: "yyyy-MM-dd" } }, /^deltaColumn\.name: required/],
     ["an hourly schedule without interval", sqlServer, { ...tableArgs, schedule: { frequency: "hour", startTime: start } }, /^schedule\.interval: required when frequency is hour/],
     ["every 5 minutes", sqlServer, { ...tableArgs, schedule: { frequency: "minute", interval: 5, startTime: start } }, /^schedule\.interval: is 5; expected at least 15 when frequency is minute$/],
+    ["an interval of 0 hours", tableStorage, { ...tableArgs, schedule: { frequency: "hour", interval: 0, startTime: start } }, /^schedule\.interval: is 0; expected at least 1 when frequency is hour$/],
     ["backfill with once", adls, { ...fileArgs, schedule: { frequency: "once", backfill: true, startTime: start } }, /^schedule\.backfill: is not allowed when frequency is once/],
     ["a start time in milliseconds", sqlServer, { ...tableArgs, schedule: { frequency: "day", interval: 1, startTime: 1_798_956_000_000 } }, /^schedule\.startTime: looks like epoch milliseconds/],
     ["a destination that is not an XDM path", sqlServer, { ...tableArgs, mappings: [mappings[0], { source: "amount", destination: "order amount" }] }, /^mappings\[1\]\.destination: is not an XDM field path/],
