@@ -350,6 +350,8 @@ describe("Pipeline argument errors (setMocks)", () => {
     ["no mappings", sqlServer, { ...tableArgs, mappings: [] }, /^mappings: is empty; expected at least one mapping/],
     ["a path with //", adls, { ...fileArgs, path: "/acme-customers//customers.csv" }, /^path: contains an empty component \(\/\/\)/],
     ["a column delimiter with parquet", adls, { ...fileArgs, format: "parquet", columnDelimiter: "," }, /^columnDelimiter: applies to the delimited format only, not parquet; remove it$/],
+    ["a misspelt argument", sqlServer, { ...tableArgs, schedule: undefined, shedule: schedule }, /^shedule: unknown argument of \S+ \(did you mean "schedule"\?\); expected one of: /],
+    ["a misspelt argument that fails() when absent", sqlServer, { ...tableArgs, dataset: undefined, datset: existingDataset }, /^datset: unknown argument of \S+ \(did you mean "dataset"\?\)/],
     ["no dataset", sqlServer, { ...tableArgs, dataset: undefined }, /^dataset: required; expected a Dataset of this program, or \{ datasetId, schemaId \}/],
     ["a dataset id that is not one", sqlServer, { ...tableArgs, dataset: { ...existingDataset, datasetId: "orders" } }, /^dataset\.datasetId: is not a dataset id/],
     ["a schema's meta:altId", adls, { ...fileArgs, dataset: { ...existingDataset, schemaId: "_acmeemulator.schemas.3a1b4f0c" } }, /^dataset\.schemaId: looks like the schema's meta:altId; give its \$id/],
