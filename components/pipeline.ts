@@ -101,6 +101,16 @@ export type PipelineArgs<K extends SourceKey> = IngestArgs<K> & {
   connection: PipelineConnection<K>;
 };
 
+/**
+ * Where `ingest` puts what it adds to the user's arguments: the connection, and the component's class name for
+ * messages (`unknown argument of SqlServerConnection.ingest`). A symbol, so that it is no argument a user could write
+ * or be told about.
+ */
+export const INGEST = Symbol("ingest");
+
+/** The arguments `ingest` passes to a {@link Pipeline}. */
+export type IngestedArgs<K extends SourceKey> = IngestArgs<K> & { [INGEST]: { className: string; connection: PipelineConnection<K> } };
+
 const COMMON_ARGS = ["dataset", "mappings", "schedule", "enabled", "displayName", "description", "targetFormat", "timeouts"] as const;
 const TABLE_ARGS = ["table", "deltaColumn", "columns", "cdcEnabled"] as const;
 const FILE_ARGS = Object.keys(FILE_DATA_RULES);
@@ -131,15 +141,16 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
 
   constructor(name: string, args: PipelineArgs<K>, opts?: pulumi.ComponentResourceOptions) {
     super("aep:azure:Pipeline", name, {}, opts);
-    const checks = new ArgumentChecks(this, "Pipeline");
     const raw = (args ?? {}) as unknown as Record<string, unknown>;
-    const connection = args.connection;
+    const ingested = (args as unknown as Partial<IngestedArgs<K>> | undefined)?.[INGEST];
+    const checks = new ArgumentChecks(this, ingested === undefined ? "Pipeline" : `${ingested.className}.ingest`);
+    const connection = ingested?.connection ?? args.connection;
     if (connection === undefined || typeof connection.source !== "string" || !(connection.source in sources)) {
       checks.fail("connection", "expected a source component (e.g. an SqlServerConnection) or { source, connectionId }");
     }
     const source = sources[connection.source];
     const readsTables = source.dataflow.reads === "tables";
-    checks.keys(raw, ["connection", ...COMMON_ARGS, ...(readsTables ? TABLE_ARGS : FILE_ARGS)]);
+    checks.keys(raw, [...(ingested === undefined ? ["connection"] : []), ...(readsTables ? TABLE_ARGS : FILE_ARGS), ...COMMON_ARGS]);
     const displayName = pulumi.output(args.displayName ?? name);
     const common = { description: args.description, sandboxName: connection.sandboxName, timeouts: args.timeouts };
     const child = { parent: this };

@@ -307,6 +307,18 @@ describe("Pipeline and ingest() (setMocks)", () => {
     assert.equal(parts.sourceConnection.inputs["sandboxName"], "dev");
     assert.deepEqual(parts.dataflow.inputs["deltaColumn"], { name: "updated_at" });
   });
+
+  it("new Pipeline() names itself in its messages and takes a connection", () => {
+    const untyped = { connection: { source: "synapse", connectionId: "72f988bf-86f1-41af-91ab-2d7cd011db47" }, table: "sales.orders", deltaColumn: "updated_at", dataset: existingDataset, schedule, mapings: mappings };
+    assert.throws(
+      () => new components.Pipeline("typo", untyped as never),
+      isArgumentError(/^mapings: unknown argument of Pipeline \(did you mean "mappings"\?\); expected one of: connection, table, /),
+    );
+    assert.throws(
+      () => new components.Pipeline("none", { ...untyped, connection: undefined } as never),
+      isArgumentError(/^connection: expected a source component \(e\.g\. an SqlServerConnection\) or \{ source, connectionId \}$/),
+    );
+  });
 });
 
 /** How a bad argument must fail: a ResourceError on the pipeline, stack hidden, one line naming the argument. */
@@ -350,7 +362,13 @@ describe("Pipeline argument errors (setMocks)", () => {
     ["no mappings", sqlServer, { ...tableArgs, mappings: [] }, /^mappings: is empty; expected at least one mapping/],
     ["a path with //", adls, { ...fileArgs, path: "/acme-customers//customers.csv" }, /^path: contains an empty component \(\/\/\)/],
     ["a column delimiter with parquet", adls, { ...fileArgs, format: "parquet", columnDelimiter: "," }, /^columnDelimiter: applies to the delimited format only, not parquet; remove it$/],
-    ["a misspelt argument", sqlServer, { ...tableArgs, schedule: undefined, shedule: schedule }, /^shedule: unknown argument of \S+ \(did you mean "schedule"\?\); expected one of: /],
+    [
+      "a misspelt argument",
+      sqlServer,
+      { ...tableArgs, schedule: undefined, shedule: schedule },
+      /^shedule: unknown argument of SqlServerConnection\.ingest \(did you mean "schedule"\?\); expected one of: table, deltaColumn, columns, cdcEnabled, dataset, mappings, schedule, enabled, displayName, description, targetFormat, timeouts$/,
+    ],
+    ["a connection, which ingest() gives itself", adls, { ...fileArgs, connection: { source: "adls-gen2", connectionId: "x" } }, /^connection: unknown argument of AdlsGen2Connection\.ingest; expected one of: path, /],
     ["a misspelt argument that fails() when absent", sqlServer, { ...tableArgs, dataset: undefined, datset: existingDataset }, /^datset: unknown argument of \S+ \(did you mean "dataset"\?\)/],
     ["no dataset", sqlServer, { ...tableArgs, dataset: undefined }, /^dataset: required; expected a Dataset of this program, or \{ datasetId, schemaId \}/],
     ["a dataset id that is not one", sqlServer, { ...tableArgs, dataset: { ...existingDataset, datasetId: "orders" } }, /^dataset\.datasetId: is not a dataset id/],
