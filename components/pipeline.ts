@@ -14,11 +14,13 @@ import type { Dataset } from "../provider/dataset/resource";
 import { mappingsFailures } from "../provider/mapping-set/provider";
 import { MappingSet, type MappingArgs } from "../provider/mapping-set/resource";
 import { booleanParam } from "../provider/sources/formats";
+import { valueFailures } from "../provider/shared/fields";
 import { DATASET_ID_RULE, SCHEMA_ID_RULE } from "../provider/shared/rules";
 import type { OperationTimeouts } from "../provider/shared/timeouts";
 import { SourceConnection, type FileReadArgs, type SourceConnectionArgs } from "../provider/source-connection/resource";
 import { TargetConnection } from "../provider/target-connection/resource";
 import {
+  changeDataCaptureRefusal,
   DELTA_COLUMN_RULES,
   FILE_DATA_RULES,
   formatMismatches,
@@ -27,6 +29,7 @@ import {
   type ChangeDataCaptureSourceKey,
   type FileSourceKey,
   type SourceColumn,
+  type SourceDefinition,
   type SourceKey,
 } from "../provider/sources";
 import { ArgumentChecks } from "./arguments";
@@ -113,7 +116,8 @@ export type IngestedArgs<K extends SourceKey> = IngestArgs<K> & { [INGEST]: { cl
 
 const COMMON_ARGS = ["dataset", "mappings", "schedule", "enabled", "displayName", "description", "targetFormat", "timeouts"] as const;
 const TABLE_ARGS = ["table", "deltaColumn", "columns", "cdcEnabled"] as const;
-const FILE_ARGS = Object.keys(FILE_DATA_RULES);
+// `deltaColumn` too, so that the provider's rule says why a file source takes none.
+const FILE_ARGS = [...Object.keys(FILE_DATA_RULES), "deltaColumn"];
 
 /**
  * A dataflow from a base connection into a dataset, with what it needs: the source connection that reads the table or
@@ -156,8 +160,8 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
     const child = { parent: this };
 
     const dataset = datasetOf(args.dataset, checks);
-    const reads = readsTables ? tableReads(args as unknown as TableIngestArgs, source.dataflow.changeDataCapture, checks) : { file: fileReads(args as unknown as FileIngestArgs, checks) };
-    const deltaColumn = readsTables ? deltaColumnOf((args as unknown as TableIngestArgs).deltaColumn, connection.source, checks) : undefined;
+    const reads = readsTables ? tableReads(args as unknown as TableIngestArgs, source, checks) : { file: fileReads(args as unknown as FileIngestArgs, checks) };
+    const deltaColumn = deltaColumnOf(raw["deltaColumn"], connection.source, checks);
     const mappings = checks.checked<pulumi.Input<MappingArgs>[]>(args.mappings, (value) => mappingsFailures(value, ["mappings"]));
     const schedule = checks.checked<ScheduleArgs>(args.schedule, (value) => scheduleFailures(value, ["schedule"]));
     const enabled = args.enabled === undefined ? undefined : checks.value<boolean>("enabled", args.enabled, DATAFLOW_ENABLED);
@@ -196,7 +200,7 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
         mappingVersion: this.mappingSet.version,
         schedule,
         enabled,
-        ...(deltaColumn !== undefined ? { deltaColumn } : {}),
+        ...(readsTables ? { deltaColumn } : {}),
       } as unknown as import("../provider/dataflow/resource").DataflowArgs<K>,
       child,
     );
@@ -232,11 +236,12 @@ function datasetOf(dataset: PipelineDataset | undefined, checks: ArgumentChecks)
 }
 
 /** What a table pipeline reads, checked. */
-function tableReads(args: TableIngestArgs, changeDataCapture: boolean, checks: ArgumentChecks) {
+function tableReads(args: TableIngestArgs, source: SourceDefinition, checks: ArgumentChecks) {
   const table: Record<string, pulumi.Input<unknown>> = { tableName: checks.value<string>("table", args.table, TABLE_DATA_RULES.tableName) };
   if (args.columns !== undefined) table["columns"] = checks.value("columns", args.columns, TABLE_DATA_RULES.columns);
   if (args.cdcEnabled !== undefined) {
-    if (!changeDataCapture) checks.fail("cdcEnabled", "this source has no change data capture (only Azure Databricks does); remove it");
+    const refusal = changeDataCaptureRefusal(source);
+    if (refusal !== undefined) checks.fail("cdcEnabled", refusal);
     table["cdcEnabled"] = checks.value<boolean>("cdcEnabled", args.cdcEnabled, TABLE_DATA_RULES.cdcEnabled);
   }
   return { table };
@@ -257,12 +262,17 @@ function fileReads(args: FileIngestArgs, checks: ArgumentChecks): FileReadArgs {
   return file as unknown as FileReadArgs;
 }
 
-/** The delta column, from a name or `{ name, dateFormat }`, checked. */
-function deltaColumnOf(deltaColumn: pulumi.Input<string> | pulumi.Input<DeltaColumnArgs>, source: SourceKey, checks: ArgumentChecks): pulumi.Output<DeltaColumnArgs> {
-  if (typeof deltaColumn === "string" || deltaColumn === undefined) {
-    return checks.value<string>("deltaColumn", deltaColumn as string | undefined, DELTA_COLUMN_RULES.name).apply((name) => ({ name }));
-  }
-  return checks.checked<unknown>(deltaColumn, (value) =>
-    typeof value === "string" ? [] : deltaColumnFailures(source, value, ["deltaColumn"]),
-  ).apply((value) => (typeof value === "string" ? { name: value } : (value as DeltaColumnArgs)));
+/**
+ * The delta column, from a name or `{ name, dateFormat }`, checked now or when it resolves: a name by the rule of a
+ * delta column's name, an object (and any value a file source is given) by the provider's delta column rule.
+ */
+function deltaColumnOf(deltaColumn: unknown, source: SourceKey, checks: ArgumentChecks): pulumi.Output<DeltaColumnArgs> {
+  const readsTables = sources[source].dataflow.reads === "tables";
+  return checks
+    .checked<unknown>(deltaColumn as pulumi.Input<unknown>, (value) =>
+      readsTables && (typeof value === "string" || value === undefined)
+        ? valueFailures(value, ["deltaColumn"], DELTA_COLUMN_RULES.name)
+        : deltaColumnFailures(source, value, ["deltaColumn"]),
+    )
+    .apply((value) => (typeof value === "string" ? { name: value } : (value as DeltaColumnArgs)));
 }
