@@ -8,16 +8,19 @@
  * Usually made by a source component's `ingest` (`sqlServer.ingest("orders", { … })`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import { deltaColumnFailures, scheduleFailures } from "../provider/dataflow/inputs";
 import { Dataflow, type DeltaColumnArgs, type ScheduleArgs } from "../provider/dataflow/resource";
 import type { Dataset } from "../provider/dataset/resource";
-import { mappingsFailures } from "../provider/mapping-set/provider";
+import { MAPPING_SET_RULES, mappingsFailures } from "../provider/mapping-set/provider";
 import { MappingSet, type MappingArgs } from "../provider/mapping-set/resource";
-import { booleanParam } from "../provider/sources/formats";
+import type { CheckFailure } from "../provider/shared/check";
 import { valueFailures } from "../provider/shared/fields";
-import { DATASET_ID_RULE, SCHEMA_ID_RULE } from "../provider/shared/rules";
-import type { OperationTimeouts } from "../provider/shared/timeouts";
+import { DATASET_ID_RULE, DESCRIPTION_RULE, flowServiceIdRule, nameRule, SANDBOX_RULE, SCHEMA_ID_RULE } from "../provider/shared/rules";
+import { timeoutsFailures, type OperationTimeouts } from "../provider/shared/timeouts";
 import { SourceConnection, type FileReadArgs, type SourceConnectionArgs } from "../provider/source-connection/resource";
+import { booleanParam } from "../provider/sources/formats";
+import { TARGET_CONNECTION_RULES } from "../provider/target-connection/provider";
 import { TargetConnection } from "../provider/target-connection/resource";
 import {
   changeDataCaptureRefusal,
@@ -155,8 +158,17 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
     const source = sources[connection.source];
     const readsTables = source.dataflow.reads === "tables";
     checks.keys(raw, [...(ingested === undefined ? ["connection"] : []), ...(readsTables ? TABLE_ARGS : FILE_ARGS), ...COMMON_ARGS]);
-    const displayName = pulumi.output(args.displayName ?? name);
-    const common = { description: args.description, sandboxName: connection.sandboxName, timeouts: args.timeouts };
+    if (ingested === undefined) {
+      checks.value<string>("connection.connectionId", connection.connectionId, flowServiceIdRule("base connection"));
+      if (connection.sandboxName !== undefined) checks.value<string>("connection.sandboxName", connection.sandboxName, SANDBOX_RULE);
+    }
+    const displayName = checks.checked<string>(args.displayName ?? name, displayNameFailures);
+    const common = {
+      description: args.description === undefined ? undefined : checks.value<string>("description", args.description, DESCRIPTION_RULE),
+      sandboxName: connection.sandboxName,
+      timeouts: args.timeouts === undefined ? undefined : checks.checked<OperationTimeouts>(args.timeouts, (value) => timeoutsFailures(value, "timeouts")),
+    };
+    const targetFormat = args.targetFormat === undefined ? undefined : checks.value<string>("targetFormat", args.targetFormat, TARGET_CONNECTION_RULES.format);
     const child = { parent: this };
 
     const dataset = datasetOf(args.dataset, checks);
@@ -180,7 +192,7 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
     );
     this.targetConnection = new TargetConnection(
       name,
-      { ...common, name: pulumi.interpolate`${displayName} target`, datasetId: dataset.datasetId, schemaId: dataset.schemaId, format: args.targetFormat },
+      { ...common, name: pulumi.interpolate`${displayName} target`, datasetId: dataset.datasetId, schemaId: dataset.schemaId, format: targetFormat },
       child,
     );
     this.mappingSet = new MappingSet(
@@ -223,6 +235,23 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
 }
 
 const DATAFLOW_ENABLED = booleanParam();
+
+/** The names a pipeline gives its objects, `<displayName><suffix>`, each with the name rule of the object that takes it. */
+const DERIVED_NAMES: readonly [suffix: string, rule: z.ZodType][] = [
+  ["", nameRule("dataflow")],
+  [" source", nameRule("source connection")],
+  [" target", nameRule("target connection")],
+  [" mapping", MAPPING_SET_RULES.name],
+];
+
+/** Failures of the display name: the first derived name its object would refuse, reported as `displayName`. */
+function displayNameFailures(displayName: unknown): CheckFailure[] {
+  for (const [suffix, rule] of DERIVED_NAMES) {
+    const failures = valueFailures(typeof displayName === "string" ? `${displayName}${suffix}` : displayName, ["displayName"], rule);
+    if (failures.length > 0) return failures;
+  }
+  return [];
+}
 
 /** The dataset's id and schema, checked. */
 function datasetOf(dataset: PipelineDataset | undefined, checks: ArgumentChecks): { datasetId: pulumi.Output<string>; schemaId: pulumi.Output<string> } {

@@ -315,6 +315,14 @@ describe("Pipeline and ingest() (setMocks)", () => {
       isArgumentError(/^mapings: unknown argument of Pipeline \(did you mean "mappings"\?\); expected one of: connection, table, /),
     );
     assert.throws(
+      () => new components.Pipeline("bad-id", { ...untyped, mapings: undefined, mappings, connection: { source: "synapse", connectionId: "warehouse" } } as never),
+      isArgumentError(/^connection\.connectionId: is not a GUID/),
+    );
+    assert.throws(
+      () => new components.Pipeline("bad-sandbox", { ...untyped, mapings: undefined, mappings, connection: { ...untyped.connection, sandboxName: "Dev EMEA" } } as never),
+      isArgumentError(/^connection\.sandboxName: is not a sandbox name/),
+    );
+    assert.throws(
       () => new components.Pipeline("none", { ...untyped, connection: undefined } as never),
       isArgumentError(/^connection: expected a source component \(e\.g\. an SqlServerConnection\) or \{ source, connectionId \}$/),
     );
@@ -373,6 +381,11 @@ describe("Pipeline argument errors (setMocks)", () => {
     ["cdcEnabled on SQL Server (untyped)", sqlServer, { ...tableArgs, cdcEnabled: true }, /^cdcEnabled: Microsoft SQL Server has no change data capture \(only Azure Databricks does\); remove it$/],
     ["cdcEnabled on Table Storage (untyped)", tableStorage, { ...tableArgs, cdcEnabled: false }, /^cdcEnabled: Azure Table Storage has no change data capture/],
     ["a delta column for files (untyped)", adls, { ...fileArgs, deltaColumn: "updated_at" }, /^deltaColumn: Azure Data Lake Storage Gen2 dataflows pick files by their last-modified time and take no delta column; remove it$/],
+    ["a display name too long for the mapping set's name", sqlServer, { ...tableArgs, displayName: "O".repeat(240) }, /^displayName: is 248 characters long, over the \d+-character limit; expected the mapping set's name in Data Prep, at most \d+ characters \(got "O+…"\)$/],
+    ["a display name with a newline", adls, { ...fileArgs, displayName: "Orders\nnightly" }, /^displayName: contains the control character U\+000A at position 7; expected the dataflow's display name in AEP/],
+    ["a description too long", sqlServer, { ...tableArgs, description: "d".repeat(2000) }, /^description: is 2000 characters long/],
+    ["a timeout that is no duration", adls, { ...fileArgs, timeouts: { create: "5 minutes" } }, /^timeouts\.create: expected durations such as "90s"/],
+    ["a target format that is not a string", sqlServer, { ...tableArgs, targetFormat: 5 }, /^targetFormat: must be a string \(got number\)/],
     ["no dataset", sqlServer, { ...tableArgs, dataset: undefined }, /^dataset: required; expected a Dataset of this program, or \{ datasetId, schemaId \}/],
     ["a dataset id that is not one", sqlServer, { ...tableArgs, dataset: { ...existingDataset, datasetId: "orders" } }, /^dataset\.datasetId: is not a dataset id/],
     ["a schema's meta:altId", adls, { ...fileArgs, dataset: { ...existingDataset, schemaId: "_acmeemulator.schemas.3a1b4f0c" } }, /^dataset\.schemaId: looks like the schema's meta:altId; give its \$id/],
