@@ -67,8 +67,14 @@ export interface PipelineCommonArgs {
   timeouts?: pulumi.Input<OperationTimeouts>;
 }
 
+/** What only a file pipeline takes, ruled out for a table pipeline (an object built beforehand is checked too). */
+type NoFileArgs = { [F in "path" | "format" | "type" | "columnDelimiter" | "encoding" | "compressionType" | "recursive"]?: never };
+
+/** What only a table pipeline takes, ruled out for a file pipeline: files have no delta column, table or CDC. */
+type NoTableArgs = { [F in "table" | "deltaColumn" | "columns" | "cdcEnabled"]?: never };
+
 /** A pipeline from a table source: one table, read incrementally by its delta column. */
-export type TableIngestArgs<K extends SourceKey = SourceKey> = PipelineCommonArgs & {
+export type TableIngestArgs<K extends SourceKey = SourceKey> = PipelineCommonArgs & NoFileArgs & {
   /** The table's path as explore lists it (`exploreTables`), e.g. `dbo.orders`. Changing it replaces the dataflow. */
   table: pulumi.Input<string>;
   /**
@@ -86,7 +92,7 @@ export type TableIngestArgs<K extends SourceKey = SourceKey> = PipelineCommonArg
     : { cdcEnabled?: never });
 
 /** A pipeline from a cloud-storage source: a file, a folder or a pattern, in one format. */
-export type FileIngestArgs = PipelineCommonArgs & FileReadArgs;
+export type FileIngestArgs = PipelineCommonArgs & FileReadArgs & NoTableArgs;
 
 /** What a pipeline from source `K` reads: a table, or files. */
 export type IngestArgs<K extends SourceKey> = K extends FileSourceKey ? FileIngestArgs : TableIngestArgs<K>;

@@ -401,3 +401,81 @@ describe("Pipeline argument errors (setMocks)", () => {
     });
   }
 });
+
+describe("Pipeline types rule out what Adobe rejects (checked by tsc --noEmit)", () => {
+  // Each refused line differs from an accepted one by the one argument at fault, so its @ts-expect-error can only be
+  // satisfied by that argument. Nothing runs: `typeOnly` only takes the lambdas.
+  const typeOnly = (build: () => unknown) => build;
+  type Components = typeof import("../../components");
+  const lake = undefined as unknown as InstanceType<Components["AdlsGen2Connection"]>;
+  const sql = undefined as unknown as InstanceType<Components["SqlServerConnection"]>;
+  const warehouse = undefined as unknown as InstanceType<Components["SynapseConnection"]>;
+  const bricks = undefined as unknown as InstanceType<Components["DatabricksConnection"]>;
+  const common = { dataset: existingDataset, mappings, schedule: { frequency: "hour" as const, interval: 1, startTime: "2027-01-04T06:00:00Z" } };
+  const table = { ...common, table: "dbo.orders", deltaColumn: "updated_at" };
+  const file = { ...common, path: "/acme-customers/customers.csv", format: "delimited" as const };
+
+  it("ADLS Gen2 takes no delta column, table sources need one", () => {
+    typeOnly(() => lake.ingest("ok", file));
+    // @ts-expect-error a file dataflow has no delta column
+    typeOnly(() => lake.ingest("x", { ...file, deltaColumn: "updated_at" }));
+    const withDeltaColumn = { ...file, deltaColumn: "updated_at" };
+    // @ts-expect-error also when the arguments were built beforehand (no excess-property check then)
+    typeOnly(() => lake.ingest("x", withDeltaColumn));
+    const withTable = { ...file, table: "dbo.orders" };
+    // @ts-expect-error nor a table
+    typeOnly(() => lake.ingest("x", withTable));
+    typeOnly(() => sql.ingest("ok", table));
+    typeOnly(() => sql.ingest("ok", { ...table, deltaColumn: { name: "updated_at", dateFormat: "yyyy-MM-dd HH:mm:ss" } }));
+    const { deltaColumn: _omitted, ...withoutDeltaColumn } = table;
+    // @ts-expect-error SQL Server reads incrementally by a delta column
+    typeOnly(() => sql.ingest("x", withoutDeltaColumn));
+    const withPath = { ...table, path: "/orders.csv" };
+    // @ts-expect-error a table source reads no path
+    typeOnly(() => sql.ingest("x", withPath));
+  });
+
+  it("change data capture on Databricks only", () => {
+    typeOnly(() => bricks.ingest("ok", { ...table, cdcEnabled: true }));
+    // @ts-expect-error Synapse has no change data capture
+    typeOnly(() => warehouse.ingest("x", { ...table, cdcEnabled: true }));
+    // @ts-expect-error nor SQL Server
+    typeOnly(() => sql.ingest("x", { ...table, cdcEnabled: false }));
+  });
+
+  it("columnDelimiter and encoding with the delimited format only", () => {
+    typeOnly(() => lake.ingest("ok", { ...file, columnDelimiter: ";", encoding: "ISO-8859-1", compressionType: "gzip" }));
+    typeOnly(() => lake.ingest("ok", { ...file, format: "json", compressionType: "gzip" }));
+    // @ts-expect-error JSON has no column delimiter
+    typeOnly(() => lake.ingest("x", { ...file, format: "json", columnDelimiter: ";" }));
+    // @ts-expect-error nor an encoding
+    typeOnly(() => lake.ingest("x", { ...file, format: "json", encoding: "UTF-8" }));
+    // @ts-expect-error Parquet has no column delimiter
+    typeOnly(() => lake.ingest("x", { ...file, format: "parquet", columnDelimiter: ";" }));
+    // @ts-expect-error nor an encoding
+    typeOnly(() => lake.ingest("x", { ...file, format: "parquet", encoding: "UTF-8" }));
+  });
+
+  it("a schedule: no interval or backfill with once, an interval otherwise", () => {
+    typeOnly(() => sql.ingest("ok", { ...table, schedule: { frequency: "once", startTime: 1_798_956_000 } }));
+    typeOnly(() => sql.ingest("ok", { ...table, schedule: { frequency: "minute", interval: 15, startTime: 1_798_956_000, backfill: false } }));
+    // @ts-expect-error a single run has no interval
+    typeOnly(() => sql.ingest("x", { ...table, schedule: { frequency: "once", interval: 1, startTime: 1_798_956_000 } }));
+    // @ts-expect-error nor a backfill
+    typeOnly(() => sql.ingest("x", { ...table, schedule: { frequency: "once", backfill: true, startTime: 1_798_956_000 } }));
+    // @ts-expect-error hourly runs need an interval
+    typeOnly(() => sql.ingest("x", { ...table, schedule: { frequency: "hour", startTime: 1_798_956_000 } }));
+  });
+
+  it("a Dataflow or Pipeline of ADLS Gen2 takes no delta column", () => {
+    const flow = { name: "n", sourceConnectionId: "s", targetConnectionId: "t", mappingSetId: "m", mappingVersion: 0, schedule: common.schedule };
+    typeOnly(() => new provider.Dataflow<"adls-gen2">("ok", { ...flow, source: "adls-gen2" }));
+    typeOnly(() => new provider.Dataflow<"sql-server">("ok", { ...flow, source: "sql-server", deltaColumn: { name: "updated_at" } }));
+    // @ts-expect-error files have no delta column
+    typeOnly(() => new provider.Dataflow<"adls-gen2">("x", { ...flow, source: "adls-gen2", deltaColumn: { name: "updated_at" } }));
+    const connection = { source: "adls-gen2" as const, connectionId: "c" };
+    typeOnly(() => new components.Pipeline("ok", { ...file, connection }));
+    // @ts-expect-error nor a pipeline made directly
+    typeOnly(() => new components.Pipeline("x", { ...file, connection, deltaColumn: "updated_at" }));
+  });
+});
