@@ -12,15 +12,48 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProviderSession } from "../provider/shared/session";
 import { runOperation } from "../provider/shared/operation";
 import type { ExploreColumn, ExploreFileOptions, ExploreItem, MappingInput } from "../provider/flow-service";
+import type { CompressionType, FileEncoding, FileFormat } from "../provider/sources";
 
 /** Which connection to explore. */
 export interface ExploreTarget {
-  /** Id of the base connection, e.g. a component's `connectionId` output. */
+  /**
+   * Id of the base connection, e.g. a component's `connectionId` output. Nothing is called until it is known: in a
+   * preview of a connection not created yet, the result is unknown.
+   */
   connectionId: pulumi.Input<string>;
   /** Sandbox of the connection. @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod` */
   sandboxName?: pulumi.Input<string>;
   /** Deadline of the whole call, retries included, as a duration such as `"90s"`. @default "2m" */
   timeout?: pulumi.Input<string>;
+}
+
+/** A folder of an ADLS Gen2 connection, for {@link exploreFolder}. */
+export interface ExploreFolderTarget extends ExploreTarget {
+  /** The folder, as explore lists it, e.g. `/acme-customers`. @default the root: the containers of the account */
+  path?: pulumi.Input<string>;
+}
+
+/** A table of a table source's connection, for {@link exploreTableColumns}. */
+export interface ExploreTableTarget extends ExploreTarget {
+  /** The table's path as {@link exploreTables} lists it, e.g. `dbo.orders`. */
+  table: pulumi.Input<string>;
+}
+
+/**
+ * A file of an ADLS Gen2 connection and how it is written, for {@link exploreFileColumns}: the same arguments as a
+ * pipeline of it takes, so one object can serve both.
+ */
+export interface ExploreFileTarget extends ExploreTarget {
+  /** The file, as explore lists it, e.g. `/acme-customers/customers.csv`. */
+  path: pulumi.Input<string>;
+  /** How the file is written (explore's `fileType`). */
+  format: pulumi.Input<FileFormat>;
+  /** One character between the columns of a delimited file. @default "," */
+  columnDelimiter?: pulumi.Input<string>;
+  /** Encoding of a delimited file. @default "UTF-8" */
+  encoding?: pulumi.Input<FileEncoding>;
+  /** Compression of a delimited or JSON file; required to read a compressed one. @default none */
+  compressionType?: pulumi.Input<CompressionType>;
 }
 
 let session: ProviderSession | undefined;
@@ -61,7 +94,7 @@ export function exploreTables(target: ExploreTarget): pulumi.Output<ExploreItem[
 }
 
 /** The files and folders of an ADLS Gen2 connection at `path` (its root when absent). */
-export function exploreFolder(target: ExploreTarget & { path?: pulumi.Input<string> }): pulumi.Output<ExploreItem[]> {
+export function exploreFolder(target: ExploreFolderTarget): pulumi.Output<ExploreItem[]> {
   return explore(
     target,
     { path: target.path },
@@ -72,7 +105,7 @@ export function exploreFolder(target: ExploreTarget & { path?: pulumi.Input<stri
 }
 
 /** The columns of a table (its explore `path`), in the shape a source connection's columns take. */
-export function exploreTableColumns(target: ExploreTarget & { table: pulumi.Input<string> }): pulumi.Output<ExploreColumn[]> {
+export function exploreTableColumns(target: ExploreTableTarget): pulumi.Output<ExploreColumn[]> {
   return explore(
     target,
     { table: target.table },
@@ -82,14 +115,19 @@ export function exploreTableColumns(target: ExploreTarget & { table: pulumi.Inpu
 }
 
 /** The columns AEP infers for a file of an ADLS Gen2 connection. */
-export function exploreFileColumns(
-  target: ExploreTarget & { path: pulumi.Input<string>; format?: pulumi.Input<Omit<ExploreFileOptions, "preview" | "determineProperties">> },
-): pulumi.Output<ExploreColumn[]> {
+export function exploreFileColumns(target: ExploreFileTarget): pulumi.Output<ExploreColumn[]> {
+  const file = { path: target.path, format: target.format, columnDelimiter: target.columnDelimiter, encoding: target.encoding, compressionType: target.compressionType };
   return explore(
     target,
-    { path: target.path, format: target.format },
+    file,
     (id, args) => `explore file ${args.path} of base connection ${id}`,
-    async (id, args, options) => (await programSession().flowService().exploreFile(id, args.path, { ...(args.format ?? {}), preview: true }, options)).columns,
+    async (id, args, options) => {
+      const read: ExploreFileOptions = { fileType: args.format, preview: true };
+      if (args.columnDelimiter !== undefined) read.columnDelimiter = args.columnDelimiter;
+      if (args.encoding !== undefined) read.encoding = args.encoding;
+      if (args.compressionType !== undefined) read.compressionType = args.compressionType;
+      return (await programSession().flowService().exploreFile(id, args.path, read, options)).columns;
+    },
   );
 }
 

@@ -1,0 +1,110 @@
+/**
+ * The explore functions for programs: `defaultMappings` in process, and `exploreTables`, `exploreFolder`,
+ * `exploreTableColumns`, `exploreFileColumns` in a real program (tests/components/fixtures/explore) run by the test
+ * engine against the emulator's built-in catalogue, including a preview of a new stack with no AEP settings at all.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../../emulator";
+import { aepConfigEntries } from "../../harness/aep-config";
+import { TestEngine, unknown, type ConfigEntry, type EngineResult } from "../../harness/test-engine";
+
+describe("explore in a program (test engine, emulator)", function () {
+  this.timeout(240_000);
+  const programDir = path.join(__dirname, "fixtures", "explore");
+  /** The AEP_* variables, emptied: the settings may come only from the stack config these tests give. */
+  const noAepEnv = { AEP_CLIENT_ID: "", AEP_CLIENT_SECRET: "", AEP_ORG_ID: "", AEP_PLATFORM_URL: "", AEP_IMS_URL: "", AEP_SANDBOX_NAME: "" };
+  let emulator: Emulator;
+  let dir: string;
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-explore-"));
+  });
+  after(async () => {
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function stack(name: string, config: Record<string, ConfigEntry>): TestEngine {
+    return new TestEngine({ programDir, stateFile: path.join(dir, `${name}.json`), config, programEnv: noAepEnv, providerEnv: noAepEnv });
+  }
+
+  function assertSucceeded(result: EngineResult): void {
+    assert.ok(result.succeeded, `run failed:\n${result.stderr}\n${result.diagnostics.map((d) => d.message).join("\n")}\n${result.providerOutput}`);
+  }
+
+  const EXPLORED = ["tablesOf", "orderColumnNames", "lakeRoot", "lakeFolder", "customerFileColumns", "orderMappings"];
+
+  it("a preview of a new stack with no AEP settings at all succeeds: explore waits for connection ids that do not exist yet", async () => {
+    const result = await stack("bare", {}).preview();
+    assertSucceeded(result);
+    for (const output of EXPLORED.filter((o) => o !== "tablesOf")) assert.equal(result.outputs[output], unknown, `${output} is unknown at preview`);
+    assert.deepEqual(Object.values(result.outputs["tablesOf"] as object), [unknown, unknown, unknown, unknown]);
+    assert.ok(result.steps.some((step) => step.type === "pulumi-nodejs:dynamic/aep:Dataflow" && step.op === "create"), "the pipeline built from explore is planned");
+  });
+
+  it("the same preview with AEP settings sends no request at all", async () => {
+    emulator.clearRequests();
+    const result = await stack("preview", aepConfigEntries(emulator)).preview();
+    assertSucceeded(result);
+    assert.deepEqual(emulator.requests.map((r) => `${r.method} ${r.route}`), []);
+  });
+
+  describe("up", () => {
+    let engine: TestEngine;
+    let up: EngineResult;
+    before(async () => {
+      engine = stack("up", aepConfigEntries(emulator));
+      up = await engine.up();
+    });
+
+    it("returns the emulator's built-in catalogue: the tables of each table source, a table's and a file's columns, ADLS folders", () => {
+      assertSucceeded(up);
+      assert.deepEqual(up.outputs["tablesOf"], {
+        synapse: ["sales.orders", "sales.customers"],
+        sqlServer: ["dbo.orders", "dbo.customers"],
+        tableStorage: ["orders"],
+        databricks: ["default.orders", "default.customers"],
+      });
+      assert.deepEqual(up.outputs["orderColumnNames"], ["id", "customer_id", "amount", "is_gift", "updated_at"]);
+      assert.deepEqual(up.outputs["lakeRoot"], [{ type: "folder", path: "/acme-customers/" }]);
+      assert.deepEqual(up.outputs["lakeFolder"], ["/acme-customers/orders/2026-01.json", "/acme-customers/orders/2026-02.parquet"]);
+      assert.deepEqual(up.outputs["customerFileColumns"], ["id", "email", "first_name", "last_name", "updated_at"]);
+    });
+
+    it("deploys a pipeline built from what explore returned: its columns, and defaultMappings with destinations and exclude", () => {
+      assertSucceeded(up);
+      const expected = [
+        { sourceType: "ATTRIBUTE", source: "id", destination: "_acmeemulator.orderId" },
+        { sourceType: "ATTRIBUTE", source: "customer_id", destination: "_acmeemulator.customerId" },
+        { sourceType: "ATTRIBUTE", source: "amount", destination: "_acmeemulator.amount" },
+        { sourceType: "ATTRIBUTE", source: "updated_at", destination: "_acmeemulator.updatedAt" },
+      ];
+      assert.deepEqual(up.outputs["orderMappings"], expected);
+      const [flow, ...otherFlows] = emulator.dataflows.flows();
+      assert.equal(otherFlows.length, 0);
+      assert.equal(up.outputs["flowId"], flow!.id);
+      const [mappingSet] = emulator.dataflows.mappingSets();
+      const current = mappingSet!.versions.at(-1)!;
+      assert.deepEqual(
+        current.mappings.map((m) => [m.source, m.destination]),
+        expected.map((m) => [m.source, m.destination]),
+      );
+      const [sourceConnection] = emulator.dataflows.sourceConnections();
+      assert.equal(sourceConnection!.params["tableName"], "dbo.orders");
+      assert.deepEqual((sourceConnection!.params["columns"] as { name: string }[]).map((c) => c.name), ["id", "customer_id", "amount", "is_gift", "updated_at"]);
+    });
+
+    it("a preview of the deployed stack explores the known connections and plans no change", async () => {
+      emulator.clearRequests();
+      const result = await engine.preview();
+      assertSucceeded(result);
+      assert.deepEqual([...new Set(result.steps.map((step) => step.op))], ["same"]);
+      assert.equal(emulator.requests.filter((r) => r.method === "GET" && r.route.endsWith("/explore")).length, 8, "one explore call each");
+      assert.deepEqual(result.outputs["orderMappings"], up.outputs["orderMappings"]);
+    });
+  });
+});
