@@ -18,11 +18,16 @@ import { list, quote } from "../provider/sources/formats";
  * (runtime/rpc.js), which would name a wire property the user never wrote, so the message stays as set here.
  */
 export function argumentFailure(component: pulumi.Resource, error: ArgumentError): pulumi.ResourceError {
-  const failure = new pulumi.ResourceError(error.message, component, true);
-  const message = failure.message;
-  Object.defineProperty(failure, "message", { get: () => message, set: () => undefined, enumerable: false });
+  const failure = withFixedMessage(new pulumi.ResourceError(error.message, component, true));
   Object.defineProperty(failure, "cause", { value: error, enumerable: false });
   return failure;
+}
+
+/** `error`, whose message no later layer can change (see {@link argumentFailure} for the SDK's prefix). */
+export function withFixedMessage<E extends Error>(error: E): E {
+  const message = error.message;
+  Object.defineProperty(error, "message", { get: () => message, set: () => undefined, enumerable: false });
+  return error;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

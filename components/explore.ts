@@ -10,7 +10,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ProviderSession } from "../provider/shared/session";
-import { runOperation } from "../provider/shared/operation";
+import { errorText, runOperation } from "../provider/shared/operation";
+import { timeoutsFailures } from "../provider/shared/timeouts";
+import { withFixedMessage } from "./arguments";
 import type { ExploreColumn, ExploreFileOptions, ExploreItem, MappingInput } from "../provider/flow-service";
 import type { CompressionType, FileEncoding, FileFormat } from "../provider/sources";
 
@@ -68,20 +70,39 @@ function programSession(): ProviderSession {
   return session;
 }
 
-/** Runs one explore call once every input is known, within its deadline; secrets stay out of its errors. */
+/**
+ * A failure of one of these functions as the program reports it: `<function>: <why>`, once, without a stack trace and
+ * without the SDK's `error serializing property "…"` prefixes of the resources that were waiting for the result.
+ */
+function functionFailure(fn: string, reason: string): pulumi.RunError {
+  return withFixedMessage(new pulumi.RunError(`${fn}: ${reason}`));
+}
+
+/**
+ * Runs explore call `fn` once every input is known, within its deadline; secrets stay out of its errors, and a
+ * failure (a bad `timeout`, missing AEP settings, an object the connection does not have) fails the program with one
+ * message naming `fn`.
+ */
 function explore<A extends Record<string, unknown>, T>(
+  fn: string,
   target: ExploreTarget,
   extra: A,
   what: (connectionId: string, args: pulumi.Unwrap<A>) => string,
   call: (connectionId: string, args: pulumi.Unwrap<A>, options: { sandboxName: string; signal?: AbortSignal }) => Promise<T>,
 ): pulumi.Output<T> {
-  return pulumi.all([target.connectionId, target.sandboxName, target.timeout, extra]).apply(([connectionId, sandboxName, timeout, args]) => {
-    const current = programSession();
-    const sandbox = sandboxName ?? current.defaultSandbox();
+  return pulumi.all([target.connectionId, target.sandboxName, target.timeout, extra]).apply(async ([connectionId, sandboxName, timeout, args]) => {
     const timeouts = timeout === undefined ? undefined : { read: timeout };
-    return runOperation("read", timeouts, what(connectionId, args as pulumi.Unwrap<A>), "Nothing was changed; run the command again.", sandbox, [], (options) =>
-      call(connectionId, args as pulumi.Unwrap<A>, options),
-    ) as Promise<pulumi.Unwrap<T>>;
+    const [badTimeout] = timeoutsFailures(timeouts);
+    if (badTimeout !== undefined) throw functionFailure(fn, `timeout: ${badTimeout.reason}`);
+    try {
+      const current = programSession();
+      const sandbox = sandboxName ?? current.defaultSandbox();
+      return (await runOperation("read", timeouts, what(connectionId, args as pulumi.Unwrap<A>), "Nothing was changed; run the command again.", sandbox, [], (options) =>
+        call(connectionId, args as pulumi.Unwrap<A>, options),
+      )) as pulumi.Unwrap<T>;
+    } catch (error) {
+      throw functionFailure(fn, errorText(error));
+    }
   }) as pulumi.Output<T>;
 }
 
@@ -90,12 +111,13 @@ function explore<A extends Record<string, unknown>, T>(
  * is what a pipeline's `table` takes.
  */
 export function exploreTables(target: ExploreTarget): pulumi.Output<ExploreItem[]> {
-  return explore(target, {}, (id) => `explore tables of base connection ${id}`, (id, _args, options) => programSession().flowService().exploreRoot(id, options));
+  return explore("exploreTables", target, {}, (id) => `explore tables of base connection ${id}`, (id, _args, options) => programSession().flowService().exploreRoot(id, options));
 }
 
 /** The files and folders of an ADLS Gen2 connection at `path` (its root when absent). */
 export function exploreFolder(target: ExploreFolderTarget): pulumi.Output<ExploreItem[]> {
   return explore(
+    "exploreFolder",
     target,
     { path: target.path },
     (id, args) => `explore folder ${args.path ?? "/"} of base connection ${id}`,
@@ -107,6 +129,7 @@ export function exploreFolder(target: ExploreFolderTarget): pulumi.Output<Explor
 /** The columns of a table (its explore `path`), in the shape a source connection's columns take. */
 export function exploreTableColumns(target: ExploreTableTarget): pulumi.Output<ExploreColumn[]> {
   return explore(
+    "exploreTableColumns",
     target,
     { table: target.table },
     (id, args) => `explore table ${args.table} of base connection ${id}`,
@@ -118,6 +141,7 @@ export function exploreTableColumns(target: ExploreTableTarget): pulumi.Output<E
 export function exploreFileColumns(target: ExploreFileTarget): pulumi.Output<ExploreColumn[]> {
   const file = { path: target.path, format: target.format, columnDelimiter: target.columnDelimiter, encoding: target.encoding, compressionType: target.compressionType };
   return explore(
+    "exploreFileColumns",
     target,
     file,
     (id, args) => `explore file ${args.path} of base connection ${id}`,

@@ -7,9 +7,30 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type Emulator } from "../../emulator";
 import { aepConfigEntries } from "../../harness/aep-config";
 import { TestEngine, unknown, type ConfigEntry, type EngineResult } from "../../harness/test-engine";
+import { exploreTables } from "../../components";
+
+/** The value of an Output, or its rejection (Output's own `promise`, which the SDK uses, is not public). */
+function settled<T>(output: pulumi.Output<T>): Promise<T> {
+  return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+describe("explore arguments (setMocks)", () => {
+  before(() => {
+    pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs }, "explore-test", "dev", false);
+  });
+
+  it("a timeout that is no duration fails naming `timeout`, before any request (none could be made here)", async () => {
+    await assert.rejects(settled(exploreTables({ connectionId: "8a0b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", timeout: "90" })), (e: Error) => {
+      assert.ok(pulumi.RunError.isInstance(e));
+      assert.match(e.message, /^exploreTables: timeout: expected durations such as "90s", "5m" or "1h30m", between 1s and 24h, .*\(got "90"\)$/);
+      return true;
+    });
+  });
+});
 
 describe("explore in a program (test engine, emulator)", function () {
   this.timeout(240_000);
@@ -106,5 +127,16 @@ describe("explore in a program (test engine, emulator)", function () {
       assert.equal(emulator.requests.filter((r) => r.method === "GET" && r.route.endsWith("/explore")).length, 8, "one explore call each");
       assert.deepEqual(result.outputs["orderMappings"], up.outputs["orderMappings"]);
     });
+  });
+
+  it("a table the connection does not have fails the up with one message naming the function, no stack, no SDK prefix", async () => {
+    const result = await stack("missing-table", { ...aepConfigEntries(emulator), "explore:table": { value: "dbo.nope" } }).up();
+    assert.equal(result.succeeded, false);
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    assert.equal(errors.length, 1, JSON.stringify(errors, null, 1));
+    assert.match(errors[0]!.message.trim(), /^exploreTableColumns: GET \/connections\/[0-9a-f-]{36}\/explore failed: 404 Not Found \[FLOW-1101\].*dbo\.nope does not exist/);
+    const everything = [result.stdout, result.stderr, ...result.diagnostics.map((d) => d.message)].join("\n");
+    assert.ok(!/\n\s+at /.test(everything), `no stack trace:\n${everything}`);
+    assert.ok(!/error serializing|unhandled exception|\[Circular/.test(everything), `no SDK noise:\n${everything}`);
   });
 });
