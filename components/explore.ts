@@ -10,6 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ProviderSession } from "../provider/shared/session";
+import { suggestion } from "../provider/shared/check";
 import { errorText, runOperation } from "../provider/shared/operation";
 import { timeoutsFailures } from "../provider/shared/timeouts";
 import { withFixedMessage } from "./arguments";
@@ -162,30 +163,44 @@ export interface DefaultMappingOptions {
    * maps to `_acme.customerId`.
    */
   destinationPrefix: string;
-  /** Explicit destinations by column name (full XDM paths); they win over the derived ones. @default none */
-  destinations?: Record<string, string>;
-  /** Columns to leave unmapped. @default none */
+  /**
+   * Explicit destinations by column name (full XDM paths); they win over the derived ones. Each must name one of the
+   * columns. @default none
+   */
+  destinations?: Readonly<Record<string, string>>;
+  /** Columns to leave unmapped; each must name one of the columns. @default none */
   exclude?: readonly string[];
 }
 
-/** `customer_id`, `customer-id`, `Customer ID` → `customerId`. */
+/** A column name's words: `customer_id`, `customer-id`, `Customer ID` are `customer`, `id`. */
 function camelCase(name: string): string {
-  const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w !== "");
-  return words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join("");
+  const words = name.split(/[^A-Za-z0-9]+/).filter((word) => word !== "");
+  // An all-capitals word is an acronym written as a word: `Customer ID` → `customerId`, `ID` → `id`.
+  const plain = words.map((word) => (/^[A-Z0-9]+$/.test(word) ? word.toLowerCase() : word));
+  return plain.map((word, i) => (i === 0 ? word.charAt(0).toLowerCase() : word.charAt(0).toUpperCase()) + word.slice(1)).join("");
 }
 
 /**
- * A mapping of every column to `<destinationPrefix>.<camelCased column>`, for a MappingSet or a pipeline. Works on
- * known columns (a list written out) and on an explore Output alike.
+ * A mapping of every column to `<destinationPrefix>.<camelCased column>` (`customer_id`, `customer-id` and
+ * `Customer ID` all map to `<destinationPrefix>.customerId`), for a MappingSet or a pipeline. Works on known columns
+ * (a list written out) and on an explore Output alike. A column named in `destinations` or `exclude` that is not
+ * among the columns fails the program, naming it: a misspelt exclusion would otherwise map the column silently.
  */
 export function defaultMappings(columns: pulumi.Input<readonly Pick<ExploreColumn, "name">[]>, options: DefaultMappingOptions): pulumi.Output<MappingInput[]> {
-  return pulumi.output(columns).apply((known) =>
-    known
-      .filter((c) => !(options.exclude ?? []).includes(c.name))
-      .map((c) => ({
+  return pulumi.output(columns).apply((known) => {
+    const names = known.map((column) => column.name);
+    const named = [...Object.keys(options.destinations ?? {}).map((name) => ["destinations", name]), ...(options.exclude ?? []).map((name) => ["exclude", name])];
+    for (const [option, name] of named) {
+      if (!names.includes(name!)) {
+        throw functionFailure("defaultMappings", `${option}: names no column: ${JSON.stringify(name)}${suggestion(name!, names)}; the columns are ${names.join(", ")}`);
+      }
+    }
+    return known
+      .filter((column) => !(options.exclude ?? []).includes(column.name))
+      .map((column) => ({
         sourceType: "ATTRIBUTE" as const,
-        source: c.name,
-        destination: options.destinations?.[c.name] ?? `${options.destinationPrefix}.${camelCase(c.name)}`,
-      })),
-  ) as pulumi.Output<MappingInput[]>;
+        source: column.name,
+        destination: options.destinations?.[column.name] ?? `${options.destinationPrefix}.${camelCase(column.name)}`,
+      }));
+  }) as pulumi.Output<MappingInput[]>;
 }

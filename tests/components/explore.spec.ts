@@ -11,12 +11,61 @@ import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type Emulator } from "../../emulator";
 import { aepConfigEntries } from "../../harness/aep-config";
 import { TestEngine, unknown, type ConfigEntry, type EngineResult } from "../../harness/test-engine";
-import { exploreTables } from "../../components";
+import { defaultMappings, exploreTables } from "../../components";
 
 /** The value of an Output, or its rejection (Output's own `promise`, which the SDK uses, is not public). */
 function settled<T>(output: pulumi.Output<T>): Promise<T> {
   return (output as unknown as { promise(): Promise<T> }).promise();
 }
+
+describe("defaultMappings", () => {
+  const columns = ["customer_id", "customer-id2", "Customer Name", "ID", "RowKey", "updated_at"].map((name) => ({ name, type: "string" }));
+
+  it("maps each column to <prefix>.<camelCase>, as an attribute", async () => {
+    const mappings = await settled(defaultMappings(columns, { destinationPrefix: "_acme" }));
+    assert.deepEqual(mappings, [
+      { sourceType: "ATTRIBUTE", source: "customer_id", destination: "_acme.customerId" },
+      { sourceType: "ATTRIBUTE", source: "customer-id2", destination: "_acme.customerId2" },
+      { sourceType: "ATTRIBUTE", source: "Customer Name", destination: "_acme.customerName" },
+      { sourceType: "ATTRIBUTE", source: "ID", destination: "_acme.id" },
+      { sourceType: "ATTRIBUTE", source: "RowKey", destination: "_acme.rowKey" },
+      { sourceType: "ATTRIBUTE", source: "updated_at", destination: "_acme.updatedAt" },
+    ]);
+  });
+
+  it("`Customer ID` maps to customerId, as documented", async () => {
+    const [mapping] = await settled(defaultMappings([{ name: "Customer ID" }], { destinationPrefix: "_acme" }));
+    assert.equal(mapping!.destination, "_acme.customerId");
+  });
+
+  it("honours destinations and exclude, on an Output of columns too", async () => {
+    const mappings = await settled(
+      defaultMappings(pulumi.output(columns), {
+        destinationPrefix: "_acme",
+        destinations: { ID: "_acme.orderId", "Customer Name": "person.name.fullName" },
+        exclude: ["customer-id2", "RowKey"],
+      }),
+    );
+    assert.deepEqual(
+      mappings.map((m) => [m.source, m.destination]),
+      [
+        ["customer_id", "_acme.customerId"],
+        ["Customer Name", "person.name.fullName"],
+        ["ID", "_acme.orderId"],
+        ["updated_at", "_acme.updatedAt"],
+      ],
+    );
+  });
+
+  it("refuses a destination or an exclusion that names no column, naming it (a misspelt exclusion would map the column)", async () => {
+    await assert.rejects(settled(defaultMappings(columns, { destinationPrefix: "_acme", exclude: ["RowKye"] })), (e: Error) => {
+      assert.ok(pulumi.RunError.isInstance(e), "a RunError: the program reports its message only, no stack");
+      assert.equal(e.message, 'defaultMappings: exclude: names no column: "RowKye" (did you mean "RowKey"?); the columns are customer_id, customer-id2, Customer Name, ID, RowKey, updated_at');
+      return true;
+    });
+    await assert.rejects(settled(defaultMappings(columns, { destinationPrefix: "_acme", destinations: { customer: "_acme.customerId" } })), /^Error: defaultMappings: destinations: names no column: "customer" \(did you mean "customer_id"\?\)/);
+  });
+});
 
 describe("explore arguments (setMocks)", () => {
   before(() => {
