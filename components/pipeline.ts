@@ -19,7 +19,7 @@ import { valueFailures } from "../provider/shared/fields";
 import { DATASET_ID_RULE, DESCRIPTION_RULE, flowServiceIdRule, nameRule, SANDBOX_RULE, SCHEMA_ID_RULE } from "../provider/shared/rules";
 import { timeoutsFailures, type OperationTimeouts } from "../provider/shared/timeouts";
 import { SourceConnection, type FileReadArgs, type SourceConnectionArgs } from "../provider/source-connection/resource";
-import { booleanParam } from "../provider/sources/formats";
+import { booleanParam, enumParam } from "../provider/sources/formats";
 import { TARGET_CONNECTION_RULES } from "../provider/target-connection/provider";
 import { TargetConnection } from "../provider/target-connection/resource";
 import {
@@ -27,6 +27,7 @@ import {
   DELTA_COLUMN_RULES,
   FILE_DATA_RULES,
   formatMismatches,
+  sourceKeys,
   sources,
   TABLE_DATA_RULES,
   type ChangeDataCaptureSourceKey,
@@ -158,9 +159,11 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
     const ingested = (args as unknown as Partial<IngestedArgs<K>> | undefined)?.[INGEST];
     const checks = new ArgumentChecks(this, ingested === undefined ? "Pipeline" : `${ingested.className}.ingest`);
     const connection = ingested?.connection ?? args.connection;
-    if (connection === undefined || typeof connection.source !== "string" || !(connection.source in sources)) {
-      checks.fail("connection", "expected a source component (e.g. an SqlServerConnection) or { source, connectionId }");
+    if (typeof connection !== "object" || connection === null) {
+      checks.fail("connection", "required; expected { source, connectionId, sandboxName? } of a base connection (a source component's ingest() gives its own)");
     }
+    checks.value<string>("connection.source", connection.source, SOURCE_RULE);
+    checks.report();
     const source = sources[connection.source];
     const readsTables = source.dataflow.reads === "tables";
     checks.keys(raw, [...(ingested === undefined ? ["connection"] : []), ...(readsTables ? TABLE_ARGS : FILE_ARGS), ...COMMON_ARGS]);
@@ -241,6 +244,7 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
 }
 
 const DATAFLOW_ENABLED = booleanParam();
+const SOURCE_RULE = enumParam(sourceKeys);
 
 /** The names a pipeline gives its objects, `<displayName><suffix>`, each with the name rule of the object that takes it. */
 const DERIVED_NAMES: readonly [suffix: string, rule: z.ZodType][] = [

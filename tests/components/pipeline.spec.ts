@@ -324,7 +324,12 @@ describe("Pipeline and ingest() (setMocks)", () => {
     );
     assert.throws(
       () => new components.Pipeline("none", { ...untyped, connection: undefined } as never),
-      isArgumentError(/^connection: expected a source component \(e\.g\. an SqlServerConnection\) or \{ source, connectionId \}$/),
+      isArgumentError(/^connection: required; expected \{ source, connectionId, sandboxName\? \} of a base connection/),
+    );
+    // What untyped JavaScript can pass: a name every object has ("constructor" is `in` any object).
+    assert.throws(
+      () => new components.Pipeline("unknown-source", { ...untyped, mapings: undefined, mappings, connection: { ...untyped.connection, source: "constructor" } } as never),
+      isArgumentError(/^connection\.source: unknown value "constructor"; expected one of: synapse, sql-server, adls-gen2, table-storage, databricks$/),
     );
   });
 });
