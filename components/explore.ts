@@ -109,13 +109,21 @@ function explore<A extends Record<string, unknown>, T>(
 
 /**
  * The tables a table source's connection (Synapse, SQL Server, Table Storage, Databricks) can read. An item's `path`
- * is what a pipeline's `table` takes.
+ * is what a pipeline's `table` takes. Unknown until the connection exists (a preview of a new stack); a failure
+ * fails the program with one message naming the function.
+ *
+ * ```ts
+ * export const tables = exploreTables({ connectionId: sqlServer.connectionId }).apply((items) => items.map((t) => t.path));
+ * ```
  */
 export function exploreTables(target: ExploreTarget): pulumi.Output<ExploreItem[]> {
   return explore("exploreTables", target, {}, (id) => `explore tables of base connection ${id}`, (id, _args, options) => programSession().flowService().exploreRoot(id, options));
 }
 
-/** The files and folders of an ADLS Gen2 connection at `path` (its root when absent). */
+/**
+ * The files and folders of an ADLS Gen2 connection directly inside `path` (the root when absent): items of type
+ * `file` or `folder`, whose `path` a pipeline's `path` takes. Unknown until the connection exists.
+ */
 export function exploreFolder(target: ExploreFolderTarget): pulumi.Output<ExploreItem[]> {
   return explore(
     "exploreFolder",
@@ -127,7 +135,10 @@ export function exploreFolder(target: ExploreFolderTarget): pulumi.Output<Explor
   );
 }
 
-/** The columns of a table (its explore `path`), in the shape a source connection's columns take. */
+/**
+ * The columns of a table (its path as {@link exploreTables} lists it), in the shape a pipeline's `columns` and
+ * {@link defaultMappings} take. Unknown until the connection exists.
+ */
 export function exploreTableColumns(target: ExploreTableTarget): pulumi.Output<ExploreColumn[]> {
   return explore(
     "exploreTableColumns",
@@ -138,7 +149,10 @@ export function exploreTableColumns(target: ExploreTableTarget): pulumi.Output<E
   );
 }
 
-/** The columns AEP infers for a file of an ADLS Gen2 connection. */
+/**
+ * The columns AEP infers for a file of an ADLS Gen2 connection, read with the format options given, in the shape
+ * {@link defaultMappings} takes. Unknown until the connection exists.
+ */
 export function exploreFileColumns(target: ExploreFileTarget): pulumi.Output<ExploreColumn[]> {
   const file = { path: target.path, format: target.format, columnDelimiter: target.columnDelimiter, encoding: target.encoding, compressionType: target.compressionType };
   return explore(

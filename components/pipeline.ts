@@ -98,19 +98,25 @@ export type FileIngestArgs = PipelineCommonArgs & FileReadArgs & NoTableArgs;
 /** What a pipeline from source `K` reads: a table, or files. */
 export type IngestArgs<K extends SourceKey> = K extends FileSourceKey ? FileIngestArgs : TableIngestArgs<K>;
 
-/** The base connection a pipeline reads through. */
+/** The base connection a pipeline reads through, e.g. a `BaseConnection`'s source and `connectionId`. */
 export interface PipelineConnection<K extends SourceKey> {
-  /** Registry key of the connection's source. */
+  /**
+   * Registry key of the connection's source (`synapse`, `sql-server`, `adls-gen2`, `table-storage`, `databricks`): it
+   * decides what the pipeline reads (a table or files). Must be known at preview.
+   */
   source: K;
-  /** The base connection id. */
+  /** The base connection id, e.g. a `BaseConnection`'s `connectionId`. Changing it replaces the dataflow. */
   connectionId: pulumi.Input<string>;
-  /** The connection's sandbox; every object of the pipeline is made there. */
+  /**
+   * The connection's sandbox; every object of the pipeline is made there.
+   * @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod`
+   */
   sandboxName?: pulumi.Input<string>;
 }
 
-/** Arguments of a {@link Pipeline} made directly (not through `ingest`). */
+/** Arguments of a {@link Pipeline} made directly (a source component's `ingest` takes the same, without `connection`). */
 export type PipelineArgs<K extends SourceKey> = IngestArgs<K> & {
-  /** The base connection to read through: a source component (e.g. an `SqlServerConnection`) or its parts. */
+  /** The base connection to read through. */
   connection: PipelineConnection<K>;
 };
 
@@ -118,10 +124,11 @@ export type PipelineArgs<K extends SourceKey> = IngestArgs<K> & {
  * Where `ingest` puts what it adds to the user's arguments: the connection, and the component's class name for
  * messages (`unknown argument of SqlServerConnection.ingest`). A symbol, so that it is no argument a user could write
  * or be told about.
+ * @internal
  */
 export const INGEST = Symbol("ingest");
 
-/** The arguments `ingest` passes to a {@link Pipeline}. */
+/** The arguments `ingest` passes to a {@link Pipeline}. @internal */
 export type IngestedArgs<K extends SourceKey> = IngestArgs<K> & { [INGEST]: { className: string; connection: PipelineConnection<K> } };
 
 const COMMON_ARGS = ["dataset", "mappings", "schedule", "enabled", "displayName", "description", "targetFormat", "timeouts"] as const;
@@ -142,17 +149,28 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
   readonly state: pulumi.Output<string>;
   /** The latest run's state (`success`, `failed`, `inProgress`, …) as the last `pulumi refresh` read it. */
   readonly lastRunStatus: pulumi.Output<string | undefined>;
+  /** The source connection's id in AEP. */
   readonly sourceConnectionId: pulumi.Output<string>;
+  /** The target connection's id in AEP. */
   readonly targetConnectionId: pulumi.Output<string>;
+  /** The mapping set's id in Data Prep (32 hex digits). */
   readonly mappingSetId: pulumi.Output<string>;
-  /** The mapping set version the dataflow runs with. */
+  /** The mapping set version the dataflow runs with: 0 when created, + 1 for each change of the mappings. */
   readonly mappingVersion: pulumi.Output<number>;
-  /** The children, for options such as `dependsOn`. */
+  /** The source connection child (reads the table or files), for options such as `dependsOn`. */
   readonly sourceConnection: SourceConnection<K>;
+  /** The target connection child (writes into the dataset). */
   readonly targetConnection: TargetConnection;
+  /** The mapping set child. */
   readonly mappingSet: MappingSet;
+  /** The dataflow child. */
   readonly dataflow: Dataflow<K>;
 
+  /**
+   * @param name The Pulumi name of the pipeline and of each of its children; the default display name in AEP.
+   * @param args What to read, where to write it and when; a bad argument fails the pipeline at preview, naming it.
+   * @param opts Options of the component; its children are made with `parent` set to it.
+   */
   constructor(name: string, args: PipelineArgs<K>, opts?: pulumi.ComponentResourceOptions) {
     super("aep:azure:Pipeline", name, {}, opts);
     const raw = (args ?? {}) as unknown as Record<string, unknown>;
@@ -235,6 +253,7 @@ export class Pipeline<K extends SourceKey = SourceKey> extends pulumi.ComponentR
     this.registerOutputs({
       flowId: this.flowId,
       state: this.state,
+      lastRunStatus: this.lastRunStatus,
       sourceConnectionId: this.sourceConnectionId,
       targetConnectionId: this.targetConnectionId,
       mappingSetId: this.mappingSetId,
