@@ -12,6 +12,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { aepConfigEntries } from "../../harness/aep-config";
 import { TestEngine, unknown, type ConfigEntry, type EngineResult } from "../../harness/test-engine";
 import { defaultMappings, exploreTables } from "../../components";
+import { SETTING_NAMES, SETTINGS } from "../../provider/flow-service/settings";
 
 /** The value of an Output, or its rejection (Output's own `promise`, which the SDK uses, is not public). */
 function settled<T>(output: pulumi.Output<T>): Promise<T> {
@@ -84,8 +85,8 @@ describe("explore arguments (setMocks)", () => {
 describe("explore in a program (test engine, emulator)", function () {
   this.timeout(240_000);
   const programDir = path.join(__dirname, "fixtures", "explore");
-  /** The AEP_* variables, emptied: the settings may come only from the stack config these tests give. */
-  const noAepEnv = { AEP_CLIENT_ID: "", AEP_CLIENT_SECRET: "", AEP_ORG_ID: "", AEP_PLATFORM_URL: "", AEP_IMS_URL: "", AEP_SANDBOX_NAME: "" };
+  /** Every AEP_* variable of the settings, emptied: the settings may come only from the stack config these tests give. */
+  const noAepEnv = Object.fromEntries(SETTING_NAMES.map((setting) => [SETTINGS[setting].env, ""]));
   let emulator: Emulator;
   let dir: string;
 
