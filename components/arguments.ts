@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { suggestion, type CheckFailure } from "../provider/shared/check";
+import { suggestedKey, suggestion, type CheckFailure } from "../provider/shared/check";
 import { ArgumentError } from "../provider/shared/errors";
 import { list, quote } from "../provider/sources/formats";
 
@@ -18,11 +18,16 @@ import { list, quote } from "../provider/sources/formats";
  * (runtime/rpc.js), which would name a wire property the user never wrote, so the message stays as set here.
  */
 export function argumentFailure(component: pulumi.Resource, error: ArgumentError): pulumi.ResourceError {
-  const failure = new pulumi.ResourceError(error.message, component, true);
-  const message = failure.message;
-  Object.defineProperty(failure, "message", { get: () => message, set: () => undefined, enumerable: false });
+  const failure = withFixedMessage(new pulumi.ResourceError(error.message, component, true));
   Object.defineProperty(failure, "cause", { value: error, enumerable: false });
   return failure;
+}
+
+/** `error`, whose message no later layer can change (see {@link argumentFailure} for the SDK's prefix). */
+export function withFixedMessage<E extends Error>(error: E): E {
+  const message = error.message;
+  Object.defineProperty(error, "message", { get: () => message, set: () => undefined, enumerable: false });
+  return error;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -45,6 +50,11 @@ type Shape = Record<string, z.ZodType>;
  */
 export class ArgumentChecks {
   private readonly problems: ArgumentError[] = [];
+  /**
+   * Absent arguments that an unknown key was a misspelling of (`shedule` for `schedule`): the misspelling is the
+   * problem to report, so "schedule: required" is not said too.
+   */
+  private readonly misspelt = new Set<string>();
 
   constructor(
     private readonly component: pulumi.Resource,
@@ -54,7 +64,7 @@ export class ArgumentChecks {
 
   /** Reports `reason` for `argument` at once (with anything collected so far) and stops. */
   fail(argument: string, reason: string): never {
-    this.problems.push(new ArgumentError(argument, reason));
+    if (!this.misspelt.has(argument) || this.problems.length === 0) this.problems.push(new ArgumentError(argument, reason));
     this.report();
     throw new Error("unreachable");
   }
@@ -69,7 +79,7 @@ export class ArgumentChecks {
 
   /** Notes a problem to report with the others when the constructor's checks end. */
   private note(argument: string, reason: string): void {
-    this.problems.push(new ArgumentError(argument, reason));
+    if (!this.misspelt.has(argument)) this.problems.push(new ArgumentError(argument, reason));
   }
 
   /**
@@ -81,8 +91,13 @@ export class ArgumentChecks {
       if (allowed.includes(key) || value[key] === undefined) continue;
       const argument = path === "" ? key : `${path}.${key}`;
       const newName = renamed[key];
-      if (newName !== undefined) this.note(argument, `was renamed ${quote(newName)} in pulumi-aep-azure 0.2.0`);
-      else this.note(argument, `unknown argument of ${this.className}${suggestion(key, allowed)}; expected one of: ${list(allowed)}`);
+      if (newName !== undefined) {
+        this.note(argument, `was renamed ${quote(newName)} in pulumi-aep-azure 0.2.0`);
+        continue;
+      }
+      this.note(argument, `unknown argument of ${this.className}${suggestion(key, allowed)}; expected one of: ${list(allowed)}`);
+      const meant = suggestedKey(key, allowed);
+      if (meant !== undefined && value[meant] === undefined) this.misspelt.add(path === "" ? meant : `${path}.${meant}`);
     }
   }
 

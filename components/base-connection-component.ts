@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BaseConnection, type BaseConnectionAuthArgs, type OperationTimeouts } from "../provider/base-connection/resource";
 import type { SourceKey } from "../provider/sources";
 import { ArgumentChecks } from "./arguments";
-import { Pipeline, type IngestArgs } from "./pipeline";
+import { INGEST, Pipeline, type IngestArgs, type IngestedArgs, type PipelineArgs } from "./pipeline";
 
 /** Arguments every source component accepts. */
 export interface ConnectionCommonArgs {
@@ -72,6 +72,8 @@ export abstract class BaseConnectionComponent<K extends SourceKey, A extends Con
   readonly connection: BaseConnection;
   /** The source's registry key. */
   private readonly source: K;
+  /** The class name, for the messages of `ingest`. */
+  private readonly className: string;
   private readonly declaredSandbox: pulumi.Input<string> | undefined;
 
   protected constructor(definition: ComponentDefinition<K, A>, name: string, args: A, opts?: pulumi.ComponentResourceOptions) {
@@ -101,6 +103,7 @@ export abstract class BaseConnectionComponent<K extends SourceKey, A extends Con
     this.state = this.connection.state;
     this.sandboxName = this.connection.sandboxName;
     this.source = definition.source;
+    this.className = definition.className;
     this.declaredSandbox = args.sandboxName;
     this.registerOutputs({
       connectionId: this.connectionId,
@@ -127,6 +130,7 @@ export abstract class BaseConnectionComponent<K extends SourceKey, A extends Con
    */
   ingest(name: string, args: IngestArgs<K>, opts?: pulumi.ComponentResourceOptions): Pipeline<K> {
     const connection = { source: this.source, connectionId: this.connectionId, ...(this.declaredSandbox !== undefined ? { sandboxName: this.declaredSandbox } : {}) };
-    return new Pipeline<K>(name, { ...args, connection } as import("./pipeline").PipelineArgs<K>, { parent: this, ...opts });
+    const ingested: IngestedArgs<K> = { ...args, [INGEST]: { className: this.className, connection } };
+    return new Pipeline<K>(name, ingested as unknown as PipelineArgs<K>, { parent: this, ...opts });
   }
 }

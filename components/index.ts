@@ -18,6 +18,9 @@ export {
   exploreTableColumns,
   exploreTables,
   type DefaultMappingOptions,
+  type ExploreFileTarget,
+  type ExploreFolderTarget,
+  type ExploreTableTarget,
   type ExploreTarget,
 } from "./explore";
 export {

@@ -83,7 +83,9 @@ export function scheduleFailures(schedule: unknown, path: readonly PropertyKey[]
     const minimum = frequency === "minute" ? 15 : 1;
     if (!given(schedule, "interval")) failures.push({ property: at("interval"), reason: `required when frequency is ${frequency}; expected a whole number of ${frequency}s, at least ${minimum}` });
     else if (typeof interval === "number" && Number.isInteger(interval) && interval < minimum) {
-      failures.push({ property: at("interval"), reason: `is ${interval}; expected at least ${minimum} when frequency is ${frequency}` });
+      // Said once, this way: the field rule's range (which cannot know the frequency) also refuses an interval below 1.
+      const others = failures.filter((failure) => failure.property !== at("interval"));
+      failures.splice(0, failures.length, ...others, { property: at("interval"), reason: `is ${interval}; expected at least ${minimum} when frequency is ${frequency}` });
     }
   }
   return failures;

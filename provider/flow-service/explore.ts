@@ -24,15 +24,19 @@ export interface ExploreItem {
   canFetchSchema?: boolean;
 }
 
-/** One column of a table or file, in the shape a source connection's `params.columns` takes. */
-export interface ExploreColumn {
+/**
+ * One column of a table or file, in the shape a source connection's `params.columns` takes. A type alias, not an
+ * interface: an alias is assignable to the open `{ name, type, [other]: unknown }` a source connection's `columns`
+ * takes, so explore's columns can be passed as they are.
+ */
+export type ExploreColumn = {
   name: string;
   /** e.g. `string`, `boolean`, `double`. */
   type: string;
   /** e.g. `date-time` for a timestamp column. */
   "meta:xdmType"?: string;
   xdm?: { type?: string; format?: string };
-}
+};
 
 /** A table's or file's schema, with sample rows when a preview was asked for. */
 export interface ExploreSchema {

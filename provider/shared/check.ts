@@ -61,18 +61,20 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * `Did you mean "x"?` when `key` matches an allowed key ignoring case, hyphens and underscores, or is one or two
- * typing mistakes away from exactly one of them (keys of five characters or more).
+ * The allowed key `key` was meant to be: the one it matches ignoring case, hyphens and underscores, or the only one
+ * it is one or two typing mistakes away from (keys of five characters or more); else undefined.
  */
-export function suggestion(key: string, allowed: readonly string[]): string {
+export function suggestedKey(key: string, allowed: readonly string[]): string | undefined {
   const simplify = (s: string) => s.toLowerCase().replace(/[-_\s]/g, "");
-  const match =
-    allowed.find((candidate) => simplify(candidate) === simplify(key)) ??
-    (() => {
-      if (key.length < 5) return undefined;
-      const close = allowed.filter((candidate) => editDistance(simplify(candidate), simplify(key)) <= 2);
-      return close.length === 1 ? close[0] : undefined;
-    })();
+  const exact = allowed.find((candidate) => simplify(candidate) === simplify(key));
+  if (exact !== undefined || key.length < 5) return exact;
+  const close = allowed.filter((candidate) => editDistance(simplify(candidate), simplify(key)) <= 2);
+  return close.length === 1 ? close[0] : undefined;
+}
+
+/** ` (did you mean "x"?)` for the {@link suggestedKey} of `key`, or "". */
+export function suggestion(key: string, allowed: readonly string[]): string {
+  const match = suggestedKey(key, allowed);
   return match ? ` (did you mean ${JSON.stringify(match)}?)` : "";
 }
 

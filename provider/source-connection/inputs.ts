@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import {
+  changeDataCaptureRefusal,
   FILE_DATA_RULES,
   findSource,
   formatMismatches,
@@ -51,8 +52,9 @@ function tableFailures(source: SourceDefinition, table: unknown): CheckFailure[]
     required: ["tableName"],
     expected: `{ tableName, columns?, ${source.dataflow.changeDataCapture ? "cdcEnabled? " : ""}} (the table ${source.title} reads)`,
   });
-  if (typeof table === "object" && table !== null && given(table as Record<string, unknown>, "cdcEnabled") && !source.dataflow.changeDataCapture) {
-    failures.push({ property: "table.cdcEnabled", reason: `${source.title} has no change data capture (only Azure Databricks does); remove it` });
+  const refusal = changeDataCaptureRefusal(source);
+  if (typeof table === "object" && table !== null && given(table as Record<string, unknown>, "cdcEnabled") && refusal !== undefined) {
+    failures.push({ property: "table.cdcEnabled", reason: refusal });
   }
   return failures;
 }

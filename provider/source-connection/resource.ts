@@ -35,16 +35,30 @@ interface FileLocationArgs {
 export type FileReadArgs = FileLocationArgs &
   (
     | {
+        /** Delimited text (CSV and the like). Changing the format replaces the connection. */
         format: pulumi.Input<"delimited">;
         /** One character between the columns. @default "," */
         columnDelimiter?: pulumi.Input<string>;
-        /** @default "UTF-8" */
+        /** Encoding of the files. @default "UTF-8" */
         encoding?: pulumi.Input<FileEncoding>;
-        /** @default none */
+        /** Compression of the files. @default none */
         compressionType?: pulumi.Input<CompressionType>;
       }
-    | { format: pulumi.Input<"json">; compressionType?: pulumi.Input<CompressionType>; columnDelimiter?: never; encoding?: never }
-    | { format: pulumi.Input<"parquet">; columnDelimiter?: never; encoding?: never; compressionType?: never }
+    | {
+        /** JSON. Changing the format replaces the connection. */
+        format: pulumi.Input<"json">;
+        /** Compression of the files. @default none */
+        compressionType?: pulumi.Input<CompressionType>;
+        columnDelimiter?: never;
+        encoding?: never;
+      }
+    | {
+        /** Apache Parquet. Changing the format replaces the connection. */
+        format: pulumi.Input<"parquet">;
+        columnDelimiter?: never;
+        encoding?: never;
+        compressionType?: never;
+      }
   );
 
 /** What source `K` reads: a table for the table sources, files for ADLS Gen2. */

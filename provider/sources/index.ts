@@ -104,3 +104,13 @@ export type FileSourceKey = { [K in SourceKey]: (typeof sources)[K]["dataflow"][
 
 /** Keys of the sources whose source connections take change data capture. */
 export type ChangeDataCaptureSourceKey = { [K in SourceKey]: (typeof sources)[K]["dataflow"]["changeDataCapture"] extends true ? K : never }[SourceKey];
+
+/**
+ * Why `source` refuses `cdcEnabled`, or undefined when it takes it: one sentence for the SourceConnection provider
+ * and the pipeline components alike.
+ */
+export function changeDataCaptureRefusal(source: SourceDefinition): string | undefined {
+  if (source.dataflow.changeDataCapture) return undefined;
+  const withCdc = Object.values(sources as Readonly<Record<string, SourceDefinition>>).filter((s) => s.dataflow.changeDataCapture).map((s) => s.title);
+  return `${source.title} has no change data capture (only ${withCdc.join(" and ")} ${withCdc.length === 1 ? "does" : "do"}); remove it`;
+}

@@ -29,7 +29,17 @@ const cases: [name: string, urnSuffix: string, message: RegExp][] = [
   ["two-modes", "aep:azure:SynapseConnection::warehouse", /^connectionString, servicePrincipal: SynapseConnection needs exactly one of sqlLogin, connectionString, servicePrincipal; got 2$/],
   ["misspelled", "aep:azure:AdlsGen2Connection::lake", /^servicePrincipalSecert: unknown argument of AdlsGen2Connection \(did you mean "servicePrincipalSecret"\?\)/],
   ["bad-password-output", "aep:azure:SynapseConnection::warehouse", /^sqlLogin\.password: contains a control character \(such as a newline or tab\); expected the password of the login$/],
+  ["pipeline-interval", "aep:azure:Pipeline::orders", /^schedule\.interval: required when frequency is hour; expected a whole number of hours, at least 1$/],
+  ["pipeline-misspelled", "aep:azure:Pipeline::orders", /^shedule: unknown argument of SqlServerConnection\.ingest \(did you mean "schedule"\?\); expected one of: [^\n]*timeouts$/],
+  // Known only when the program runs: the check waits for the value, and names the argument all the same.
+  ["pipeline-interval-output", "aep:azure:Pipeline::orders", /^schedule\.interval: is 0; expected at least 1 when frequency is hour$/],
+  ["pipeline-delta-column-output", "aep:azure:Pipeline::orders", /^deltaColumn: is empty; expected the name of a column holding the time each row last changed, e\.g\. updated_at \(got ""\)$/],
 ];
+
+/** The pipeline's objects a preview planned, for the cases whose argument was known while the program ran it. */
+function pipelineChildren(result: Awaited<ReturnType<typeof previewOf>>): string[] {
+  return result.steps.filter((step) => step.urn.includes("aep:azure:Pipeline$")).map((step) => step.type);
+}
 
 describe("component argument errors at preview (a real program through the SDK's runner)", function () {
   this.timeout(120_000);
@@ -46,6 +56,7 @@ describe("component argument errors at preview (a real program through the SDK's
       assert.ok(!/\n\s+at /.test(everything), `no stack trace:\n${everything}`);
       assert.ok(!/error serializing|auth\.params|Promise \{|\[Circular/.test(everything), `no SDK noise or wire field:\n${everything}`);
       assert.ok(!everything.includes(SECRET), "no secret");
+      if (badCase === "pipeline-interval" || badCase === "pipeline-misspelled") assert.deepEqual(pipelineChildren(result), [], "no object of the pipeline is planned");
     });
   }
 });
