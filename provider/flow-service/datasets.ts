@@ -135,39 +135,14 @@ const LOOKUP_PAGE = 100;
 const LOOKUP_MAX_PAGES = 50;
 
 /**
- * `GET /dataSets?name=<name>&properties=…&limit=&start=`, every page: the datasets named exactly `name`. Catalog
- * matches `name` itself; the name is compared again locally, so a server that ignored the filter changes nothing.
+ * `GET /dataSets?[name=<name>&]properties=…&limit=&start=`, every page (offset paging, creation order), at most
+ * `maxPages` pages: Catalog matches `name` itself. Requests are made while iterating.
  */
-export async function findDatasetsByName(ctx: CallContext, name: string, options: RequestOptions): Promise<Dataset[]> {
+async function* datasetPages(ctx: CallContext, name: string | undefined, maxPages: number, options: RequestOptions): AsyncGenerator<Dataset, void, undefined> {
   const c = catalog(ctx);
-  const found: Dataset[] = [];
-  for (let page = 0; page < LOOKUP_MAX_PAGES; page += 1) {
+  for (let page = 0; page < maxPages; page += 1) {
     const query: [string, string][] = [
-      ["name", name],
-      ["properties", "name,description,schemaRef,state,created,updated"],
-      ["limit", String(LOOKUP_PAGE)],
-      ["start", String(page * LOOKUP_PAGE)],
-    ];
-    const spec: CallSpec = { method: "GET", path: "/dataSets", query, idempotent: true, options };
-    const exchange = await send(c, spec);
-    const response = exchange.response;
-    if (response?.status !== 200) throw failure(c, spec, exchange);
-    const parsed = parseDatasetMap(response.text);
-    if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
-    for (const dataset of parsed.value) if (dataset.name === name && !found.some((d) => d.id === dataset.id)) found.push(dataset);
-    if (parsed.value.length < LOOKUP_PAGE) return found;
-  }
-  throw new FlowServiceError({ status: 0, method: "GET", path: "/dataSets" }, `GET /dataSets: more than ${LOOKUP_MAX_PAGES * LOOKUP_PAGE} datasets named ${JSON.stringify(name)}; stopping`);
-}
-
-/**
- * `GET /dataSets?properties=…&limit=&start=`, every page (offset paging, creation order): the sandbox's datasets.
- * Requests are made while iterating.
- */
-export async function* listDatasets(ctx: CallContext, options: RequestOptions): AsyncGenerator<Dataset, void, undefined> {
-  const c = catalog(ctx);
-  for (let page = 0; ; page += 1) {
-    const query: [string, string][] = [
+      ...(name === undefined ? [] : [["name", name] as [string, string]]),
       ["properties", "name,description,schemaRef,state,created,updated"],
       ["limit", String(LOOKUP_PAGE)],
       ["start", String(page * LOOKUP_PAGE)],
@@ -181,6 +156,27 @@ export async function* listDatasets(ctx: CallContext, options: RequestOptions): 
     yield* parsed.value;
     if (parsed.value.length < LOOKUP_PAGE) return;
   }
+  throw new FlowServiceError(
+    { status: 0, method: "GET", path: "/dataSets" },
+    `GET /dataSets: more than ${maxPages * LOOKUP_PAGE} datasets${name === undefined ? "" : ` named ${JSON.stringify(name)}`}; stopping`,
+  );
+}
+
+/**
+ * The datasets named exactly `name`, every page. The name is compared again locally, so a server that ignored the
+ * filter changes nothing.
+ */
+export async function findDatasetsByName(ctx: CallContext, name: string, options: RequestOptions): Promise<Dataset[]> {
+  const found: Dataset[] = [];
+  for await (const dataset of datasetPages(ctx, name, LOOKUP_MAX_PAGES, options)) {
+    if (dataset.name === name && !found.some((d) => d.id === dataset.id)) found.push(dataset);
+  }
+  return found;
+}
+
+/** The sandbox's datasets, every page; requests are made while iterating. */
+export function listDatasets(ctx: CallContext, options: RequestOptions): AsyncGenerator<Dataset, void, undefined> {
+  return datasetPages(ctx, undefined, Number.MAX_SAFE_INTEGER, options);
 }
 
 /** A listing of the sandbox's datasets shared by the creates of one run (see {@link ListingSnapshot}). */
