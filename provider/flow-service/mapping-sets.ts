@@ -14,7 +14,7 @@
  * of `name` (`withMarker(name, key)`); an existing set is only taken for ours with that exact name (marker included)
  * and the same output schema. A PUT is not idempotent (each one adds a version), so it is never retried blindly:
  * after an unknown outcome the set is read back, and the PUT counts as done only if its current version holds
- * exactly the mappings sent.
+ * exactly the name and mappings sent.
  */
 import { z } from "zod";
 import { DATA_PREP_BASE_PATH, failure, isResourceNotFound, segment, send, serviceContext, unparseable, type CallContext, type CallSpec } from "./call";
@@ -303,7 +303,7 @@ export async function getMappingSet(ctx: CallContext, id: string, version: numbe
 
 /**
  * `PUT /mappingSets/{id}`: replaces the whole set → its new current version (`version` + 1). Sent once: after an
- * unknown outcome the set is read back, and the result is that version only if it holds exactly `body.mappings`.
+ * unknown outcome the set is read back, and the result is that version only if it holds exactly `body`'s name and mappings.
  */
 export async function updateMappingSet(ctx: CallContext, id: string, body: NewMappingSet, options: RequestOptions): Promise<UpdatedMappingSet> {
   if (!Array.isArray(body?.mappings) || body.mappings.length === 0) throw new TypeError("updateMappingSet: body.mappings must be a non-empty array");
@@ -330,10 +330,11 @@ export async function updateMappingSet(ctx: CallContext, id: string, body: NewMa
       `${original.message}; the update may have been applied, and reading the mapping set back failed. Read it before updating again.`,
     );
   }
-  if (current !== undefined && current.outputSchemaId === body.outputSchema.schemaRef.id && sameMappings(body.mappings, current.mappings)) {
+  // The name counts too: a rename keeps the mappings, and a set that still holds them under its old name was not updated.
+  if (current !== undefined && current.name === body.name && current.outputSchemaId === body.outputSchema.schemaRef.id && sameMappings(body.mappings, current.mappings)) {
     return { ...current, recovered: true };
   }
-  throw new FlowServiceError(adobeFields(original), `${original.message}; the mapping set, read back, does not hold the mappings sent, so the update was not applied.`);
+  throw new FlowServiceError(adobeFields(original), `${original.message}; the mapping set, read back, does not hold the name and mappings sent, so the update was not applied.`);
 }
 
 /** Data Prep's code for "a flow pins this mapping set" (the emulator's; Adobe documents none, dataflows.md §14). */

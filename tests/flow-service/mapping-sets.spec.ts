@@ -86,8 +86,16 @@ describe("flow-service client: Data Prep mapping sets", () => {
 
     suite.emulator.inject({ kind: "status", status: 502, route: `/conversion/mappingSets/${id}`, method: "PUT" });
     const notApplied = await rejection(suite.client.updateMappingSet(id, mappingSetBody()), FlowServiceError);
-    assert.match(notApplied.message, /does not hold the mappings sent, so the update was not applied/);
+    assert.match(notApplied.message, /does not hold the name and mappings sent, so the update was not applied/);
     assert.equal(suite.emulator.dataflows.mappingSets()[0]?.versions.length, 2, "not retried blindly");
+  });
+
+  it("a rename whose PUT fails without being applied is not taken for applied because the mappings are the same", async () => {
+    const { id } = await suite.client.createMappingSet(mappingSetBody("sql-server", "orders mapping"));
+    suite.emulator.inject({ kind: "status", status: 503, route: `/conversion/mappingSets/${id}`, method: "PUT", times: 50 });
+    const notApplied = await rejection(suite.client.updateMappingSet(id, { ...mappingSetBody("sql-server", "orders mapping v2") }), FlowServiceError);
+    assert.match(notApplied.message, /does not hold the name and mappings sent, so the update was not applied/);
+    assert.equal((await suite.client.getMappingSet(id))?.name, "orders mapping");
   });
 
   it("refuses to delete a set a flow pins, naming the flow; deletes it once the flow is gone", async () => {
