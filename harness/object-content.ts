@@ -1,0 +1,200 @@
+/**
+ * What AEP holds of every object a pipeline is made of (base, source and target connections, datasets, mapping sets,
+ * flows), as a user would check it, and the same shape computed from a resource's inputs: the reliability suites
+ * compare the two to tell "AEP holds exactly the declared state" from a lost or half-applied change. Version stamps
+ * (etags, times, a mapping set's version) are left out; the create marker is split off the text that carries it.
+ */
+import { splitMarker } from "../provider/flow-service/identity";
+import type { ObjectTypeName } from "../provider/objects";
+import { sources, type SourceKey } from "../provider/sources";
+import { CLOUD_STORAGE_TO_AEP_ID, CRM_TO_AEP_ID, type Emulator } from "../emulator";
+import type { PropertyBag } from "./provider-host";
+
+/** One object in AEP, or as its inputs declare it. */
+export interface ObjectContent {
+  type: ObjectTypeName;
+  id: string;
+  sandboxName: string;
+  /** As declared: a mapping set's name without the create marker at its end. */
+  name: string | undefined;
+  /** As declared: without the create marker at its end. */
+  description: string | undefined;
+  /** The create marker's key (the resource identity), undefined for an object made by hand. */
+  marker: string | undefined;
+  /** What else the user declared, in the form AEP keeps it. */
+  fields: Record<string, unknown>;
+}
+
+/** Mapping `sourceType`s as Data Prep stores them → as declared. */
+const SOURCE_TYPES: Readonly<Record<string, string>> = { "text/x.schema-path": "ATTRIBUTE", "text/x.aep-xl": "EXPRESSION", "text/plain": "STATIC" };
+
+/** Mappings compared as a set of (sourceType, source, destination): Data Prep gives them new ids in every version. */
+function mappingKeys(mappings: readonly { sourceType?: unknown; source: unknown; destination: unknown }[]): string[] {
+  return mappings.map((m) => JSON.stringify([SOURCE_TYPES[String(m.sourceType)] ?? m.sourceType ?? "ATTRIBUTE", m.source, m.destination])).sort();
+}
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+/** Every object of every type AEP holds (all sandboxes), sorted by type and id. */
+export function objectContents(emulator: Emulator): ObjectContent[] {
+  const contents: ObjectContent[] = [];
+  const marked = (text: string | undefined) => splitMarker(text);
+  for (const c of emulator.store.list()) {
+    const { text, key } = marked(c.description);
+    contents.push({
+      type: "BaseConnection",
+      id: c.id,
+      sandboxName: c.sandboxName,
+      name: c.name,
+      description: text,
+      marker: key,
+      fields: { connectionSpecId: c.connectionSpec.id, specName: c.auth.specName, params: c.auth.params },
+    });
+  }
+  const { dataflows } = emulator;
+  for (const s of dataflows.sourceConnections()) {
+    const { text, key } = marked(s.description);
+    contents.push({
+      type: "SourceConnection",
+      id: s.id,
+      sandboxName: s.sandboxName,
+      name: s.name,
+      description: text,
+      marker: key,
+      fields: { baseConnectionId: s.baseConnectionId, connectionSpecId: s.connectionSpec.id, data: s.data, params: s.params },
+    });
+  }
+  for (const d of dataflows.datasets()) {
+    const { text, key } = marked(d.description);
+    const profile = d.tags["unifiedProfile"];
+    contents.push({
+      type: "Dataset",
+      id: d.id,
+      sandboxName: d.sandboxName,
+      name: d.name,
+      description: text,
+      marker: key,
+      fields: { schemaId: d.schemaRef.id, profileEnabled: Array.isArray(profile) && profile.includes("enabled:true") },
+    });
+  }
+  for (const t of dataflows.targetConnections()) {
+    const { text, key } = marked(t.description);
+    const schema = t.data["schema"] as { id?: string } | undefined;
+    contents.push({
+      type: "TargetConnection",
+      id: t.id,
+      sandboxName: t.sandboxName,
+      name: t.name,
+      description: text,
+      marker: key,
+      fields: withoutUndefined({ datasetId: t.params["dataSetId"], schemaId: schema?.id, format: t.data["format"] }),
+    });
+  }
+  for (const m of dataflows.mappingSets()) {
+    const current = m.versions[m.versions.length - 1]!;
+    const { text, key } = marked(current.name);
+    contents.push({
+      type: "MappingSet",
+      id: m.id,
+      sandboxName: m.sandboxName,
+      name: text,
+      description: undefined,
+      marker: key,
+      fields: { schemaId: current.outputSchemaId, mappings: mappingKeys(current.mappings) },
+    });
+  }
+  for (const f of dataflows.flows()) {
+    const { text, key } = marked(f.description);
+    contents.push({
+      type: "Dataflow",
+      id: f.id,
+      sandboxName: f.sandboxName,
+      name: f.name,
+      description: text,
+      marker: key,
+      fields: {
+        state: f.state,
+        flowSpecId: f.flowSpec.id,
+        sourceConnectionIds: f.sourceConnectionIds,
+        targetConnectionIds: f.targetConnectionIds,
+        transformations: f.transformations,
+        scheduleParams: f.scheduleParams,
+      },
+    });
+  }
+  return contents.sort((a, b) => a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+}
+
+/** The flow spec of each source's dataflows, as the emulator's catalogue has them (dataflows.md §7). */
+const FLOW_SPEC_IDS = { CRMToAEP: CRM_TO_AEP_ID, CloudStorageToAEP: CLOUD_STORAGE_TO_AEP_ID } as const;
+
+/** Epoch seconds of a declared start time (ISO 8601 with a zone, or epoch seconds). */
+function epochSeconds(startTime: unknown): number {
+  return typeof startTime === "number" ? startTime : Date.parse(String(startTime)) / 1000;
+}
+
+/**
+ * What AEP must hold for an object of `type` declared with the checked `inputs` (as the engine passes them to
+ * create and update) in `sandboxName`; `id` is left to the caller. Written from Adobe's wire formats
+ * (dataflows.md), not from the provider's code, so a provider that sends something else is caught.
+ */
+export function declaredContent(type: ObjectTypeName, inputs: PropertyBag, sandboxName: string): Omit<ObjectContent, "id"> {
+  const text = (key: string) => (typeof inputs[key] === "string" && inputs[key] !== "" ? (inputs[key] as string) : undefined);
+  const common = { type, sandboxName: text("sandboxName") ?? sandboxName, name: text("name"), description: text("description"), marker: text("identity") };
+  switch (type) {
+    case "BaseConnection": {
+      const auth = inputs["auth"] as { specName: string; params: Record<string, unknown> };
+      return { ...common, fields: { connectionSpecId: sources[inputs["source"] as SourceKey].connectionSpec.id, specName: auth.specName, params: auth.params } };
+    }
+    case "SourceConnection": {
+      const source = sources[inputs["source"] as SourceKey];
+      const table = inputs["table"] as Record<string, unknown> | undefined;
+      const file = inputs["file"] as Record<string, unknown> | undefined;
+      let data: Record<string, unknown> = { format: "tabular" };
+      let params: Record<string, unknown> = table ?? {};
+      if (file !== undefined) {
+        const properties = withoutUndefined({ columnDelimiter: file["columnDelimiter"], encoding: file["encoding"], compressionType: file["compressionType"] });
+        data = Object.keys(properties).length > 0 ? { format: file["format"], properties } : { format: file["format"] };
+        params = withoutUndefined({ path: file["path"], type: file["type"] ?? "file", recursive: file["recursive"] });
+      }
+      return { ...common, fields: { baseConnectionId: inputs["baseConnectionId"], connectionSpecId: source.connectionSpec.id, data, params } };
+    }
+    case "Dataset":
+      return { ...common, fields: { schemaId: inputs["schemaId"], profileEnabled: inputs["profileEnabled"] === true } };
+    case "TargetConnection":
+      return { ...common, fields: withoutUndefined({ datasetId: inputs["datasetId"], schemaId: inputs["schemaId"], format: inputs["format"] }) };
+    case "MappingSet":
+      return { ...common, description: undefined, fields: { schemaId: inputs["schemaId"], mappings: mappingKeys(inputs["mappings"] as { source: unknown; destination: unknown }[]) } };
+    case "Dataflow": {
+      const source = sources[inputs["source"] as SourceKey];
+      const deltaColumn = inputs["deltaColumn"] as Record<string, unknown> | undefined;
+      const mapping = { name: "Mapping", params: { mappingId: inputs["mappingSetId"], mappingVersion: inputs["mappingVersion"] } };
+      const schedule = inputs["schedule"] as Record<string, unknown>;
+      return {
+        ...common,
+        fields: {
+          state: inputs["enabled"] === false ? "disabled" : "enabled",
+          flowSpecId: FLOW_SPEC_IDS[source.dataflow.flowSpec],
+          sourceConnectionIds: [inputs["sourceConnectionId"]],
+          targetConnectionIds: [inputs["targetConnectionId"]],
+          transformations: deltaColumn === undefined ? [mapping] : [{ name: "Copy", params: { deltaColumn: { timezone: "UTC", ...deltaColumn } } }, mapping],
+          scheduleParams: withoutUndefined({ frequency: schedule["frequency"], interval: schedule["interval"], startTime: epochSeconds(schedule["startTime"]), backfill: schedule["backfill"] }),
+        },
+      };
+    }
+  }
+}
+
+/** Contents compared as a multiset: without ids, in a canonical order. */
+export function withoutIds<T extends object>(contents: readonly T[]): Omit<T, "id">[] {
+  return contents.map(({ id: _id, ...rest }: T & { id?: unknown }) => rest as Omit<T, "id">).sort((a, b) => canonical(a).localeCompare(canonical(b)));
+}
+
+/** JSON with object keys sorted, for order-free comparisons. */
+function canonical(value: unknown): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(sorted(value));
+}
