@@ -11,6 +11,7 @@ import { allVariants, inputsFor, urnOf, type Variant } from "../../harness/rig";
 import { startReliabilityRig, startRigHost, stopReliabilityRig, waitFor, type ReliabilityRig } from "../../harness/reliability-rig";
 import { startHostileProxy, type HostileProxy } from "../../harness/hostile-proxy";
 import { splitMarker } from "../../provider/flow-service/identity";
+import { ObjectHost, objectInputs } from "../../harness/pipeline-rig";
 
 const variants = allVariants();
 const sqlServer = variants.find((v) => v.source === "sql-server")!;
@@ -350,6 +351,17 @@ describe("adversary: no secret in any error or stored failure reason, whatever t
     const error = await failure(created(host, quoted, "tested", "dev", { verify: true }));
     assert.ok(error.initFailure !== undefined, "the connection exists: its id is recorded");
     assertNoSecret(error.details + JSON.stringify(error.initFailure) + host.output, [password, String(quoted.params["connectionString"])], "the verify failure");
+  });
+
+  it("a base connection's password echoed by an error about a source connection that reads through it never shows", async () => {
+    const host = rig.hosts[0]!;
+    const base = await created(host, quoted, "lake");
+    const objects = await ObjectHost.on(host);
+    rig.emulator.inject({ kind: "status", status: 400, method: "POST", route: "/sourceConnections", body: echoBody([String(quoted.params["connectionString"]), password]) });
+    const inputs = objects.withIdentity("SourceConnection", "orders", objectInputs("SourceConnection", "sql-server", "orders", { BaseConnection: { type: "BaseConnection", name: "lake", id: base.id, outs: base.outs, inputs: base.checked } }));
+    const error = await failure(objects.create("SourceConnection", "orders", inputs));
+    assert.match(error.details, /POST \/sourceConnections failed: 400/);
+    assertNoSecret(error.details + JSON.stringify(error.initFailure ?? {}) + host.output, [password, "Pq\"Wm2=Lk9", String(quoted.params["connectionString"])], "the source connection's error");
   });
 
   it(`an IMS answer echoing the client secret (${imsSecret}) never shows`, async () => {
