@@ -20,7 +20,7 @@ import { z } from "zod";
 import { DATA_PREP_BASE_PATH, failure, isResourceNotFound, segment, send, serviceContext, unparseable, type CallContext, type CallSpec } from "./call";
 import { epochMs } from "./connections";
 import { flowIdsNamedIn, FlowServiceError, InUseError } from "./errors";
-import { splitMarker, type CreateIdentity } from "./identity";
+import { isExcluded, splitMarker, type CreateIdentity } from "./identity";
 import { sendChecked } from "./checked-write";
 import { adobeFields, createSafely, ListingSnapshot, sharedLookOf, type Recovered, type SafeCreateOptions } from "./safe-create";
 import type { RequestOptions } from "./types";
@@ -242,9 +242,10 @@ export function mappingSetSnapshot(ctx: CallContext, options: RequestOptions): L
 }
 
 function isOwnSet(set: MappingSet, body: NewMappingSet, identity: CreateIdentity): boolean {
+  // A live set of the resource counts whatever its name, so that older generations are known as such.
+  if (isExcluded(identity, set.id)) return splitMarker(set.name).key === identity.key;
   if (set.name !== body.name) return false;
   if (set.outputSchemaId !== undefined && set.outputSchemaId !== body.outputSchema.schemaRef.id) return false;
-  if (identity.excludeIds?.includes(set.id) === true) return false;
   return splitMarker(set.name).key === identity.key;
 }
 
