@@ -5,6 +5,7 @@
  * (etags, times, a mapping set's version) are left out; the create marker is split off the text that carries it.
  */
 import { splitMarker } from "../provider/flow-service/identity";
+import { canonicalJson } from "../provider/shared/check";
 import type { ObjectTypeName } from "../provider/objects";
 import { sources, type SourceKey } from "../provider/sources";
 import { CLOUD_STORAGE_TO_AEP_ID, CRM_TO_AEP_ID, type Emulator } from "../emulator";
@@ -189,12 +190,5 @@ export function declaredContent(type: ObjectTypeName, inputs: PropertyBag, sandb
 
 /** Contents compared as a multiset: without ids, in a canonical order. */
 export function withoutIds<T extends object>(contents: readonly T[]): Omit<T, "id">[] {
-  return contents.map(({ id: _id, ...rest }: T & { id?: unknown }) => rest as Omit<T, "id">).sort((a, b) => canonical(a).localeCompare(canonical(b)));
-}
-
-/** JSON with object keys sorted, for order-free comparisons. */
-function canonical(value: unknown): string {
-  const sorted = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
-  return JSON.stringify(sorted(value));
+  return contents.map(({ id: _id, ...rest }: T & { id?: unknown }) => rest as Omit<T, "id">).sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)));
 }
