@@ -38,93 +38,60 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * The content of one object: the create marker split off `marked` (its description, or a mapping set's name, which
+ * is then the declared name).
+ */
+function contentOf(
+  type: ObjectTypeName,
+  object: { id: string; sandboxName: string; name?: string | undefined },
+  marked: string | undefined,
+  fields: Record<string, unknown>,
+  markerIn: "description" | "name" = "description",
+): ObjectContent {
+  const { text, key } = splitMarker(marked);
+  return {
+    type,
+    id: object.id,
+    sandboxName: object.sandboxName,
+    name: markerIn === "name" ? text : object.name,
+    description: markerIn === "name" ? undefined : text,
+    marker: key,
+    fields,
+  };
+}
+
 /** Every object of every type AEP holds (all sandboxes), sorted by type and id. */
 export function objectContents(emulator: Emulator): ObjectContent[] {
-  const contents: ObjectContent[] = [];
-  const marked = (text: string | undefined) => splitMarker(text);
-  for (const c of emulator.store.list()) {
-    const { text, key } = marked(c.description);
-    contents.push({
-      type: "BaseConnection",
-      id: c.id,
-      sandboxName: c.sandboxName,
-      name: c.name,
-      description: text,
-      marker: key,
-      fields: { connectionSpecId: c.connectionSpec.id, specName: c.auth.specName, params: c.auth.params },
-    });
-  }
   const { dataflows } = emulator;
-  for (const s of dataflows.sourceConnections()) {
-    const { text, key } = marked(s.description);
-    contents.push({
-      type: "SourceConnection",
-      id: s.id,
-      sandboxName: s.sandboxName,
-      name: s.name,
-      description: text,
-      marker: key,
-      fields: { baseConnectionId: s.baseConnectionId, connectionSpecId: s.connectionSpec.id, data: s.data, params: s.params },
-    });
-  }
-  for (const d of dataflows.datasets()) {
-    const { text, key } = marked(d.description);
-    const profile = d.tags["unifiedProfile"];
-    contents.push({
-      type: "Dataset",
-      id: d.id,
-      sandboxName: d.sandboxName,
-      name: d.name,
-      description: text,
-      marker: key,
-      fields: { schemaId: d.schemaRef.id, profileEnabled: Array.isArray(profile) && profile.includes("enabled:true") },
-    });
-  }
-  for (const t of dataflows.targetConnections()) {
-    const { text, key } = marked(t.description);
-    const schema = t.data["schema"] as { id?: string } | undefined;
-    contents.push({
-      type: "TargetConnection",
-      id: t.id,
-      sandboxName: t.sandboxName,
-      name: t.name,
-      description: text,
-      marker: key,
-      fields: withoutUndefined({ datasetId: t.params["dataSetId"], schemaId: schema?.id, format: t.data["format"] }),
-    });
-  }
-  for (const m of dataflows.mappingSets()) {
-    const current = m.versions[m.versions.length - 1]!;
-    const { text, key } = marked(current.name);
-    contents.push({
-      type: "MappingSet",
-      id: m.id,
-      sandboxName: m.sandboxName,
-      name: text,
-      description: undefined,
-      marker: key,
-      fields: { schemaId: current.outputSchemaId, mappings: mappingKeys(current.mappings) },
-    });
-  }
-  for (const f of dataflows.flows()) {
-    const { text, key } = marked(f.description);
-    contents.push({
-      type: "Dataflow",
-      id: f.id,
-      sandboxName: f.sandboxName,
-      name: f.name,
-      description: text,
-      marker: key,
-      fields: {
+  const contents: ObjectContent[] = [
+    ...emulator.store.list().map((c) => contentOf("BaseConnection", c, c.description, { connectionSpecId: c.connectionSpec.id, specName: c.auth.specName, params: c.auth.params })),
+    ...dataflows
+      .sourceConnections()
+      .map((s) => contentOf("SourceConnection", s, s.description, { baseConnectionId: s.baseConnectionId, connectionSpecId: s.connectionSpec.id, data: s.data, params: s.params })),
+    ...dataflows.datasets().map((d) => {
+      const profile = d.tags["unifiedProfile"];
+      return contentOf("Dataset", d, d.description, { schemaId: d.schemaRef.id, profileEnabled: Array.isArray(profile) && profile.includes("enabled:true") });
+    }),
+    ...dataflows.targetConnections().map((t) => {
+      const schema = t.data["schema"] as { id?: string } | undefined;
+      return contentOf("TargetConnection", t, t.description, withoutUndefined({ datasetId: t.params["dataSetId"], schemaId: schema?.id, format: t.data["format"] }));
+    }),
+    ...dataflows.mappingSets().map((m) => {
+      const current = m.versions[m.versions.length - 1]!;
+      return contentOf("MappingSet", m, current.name, { schemaId: current.outputSchemaId, mappings: mappingKeys(current.mappings) }, "name");
+    }),
+    ...dataflows.flows().map((f) =>
+      contentOf("Dataflow", f, f.description, {
         state: f.state,
         flowSpecId: f.flowSpec.id,
         sourceConnectionIds: f.sourceConnectionIds,
         targetConnectionIds: f.targetConnectionIds,
         transformations: f.transformations,
         scheduleParams: f.scheduleParams,
-      },
-    });
-  }
+      }),
+    ),
+  ];
   return contents.sort((a, b) => a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
 }
 

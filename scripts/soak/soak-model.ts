@@ -76,6 +76,17 @@ function sameContent(a: ExpectedContent, b: ExpectedContent): boolean {
   return isDeepStrictEqual(a, b);
 }
 
+/** What a soak counts of the operations of one kind of resource, by operation kind `K`. */
+export interface OperationCounts<K extends string> {
+  /** Operations started, by kind. */
+  operations: Record<K, number>;
+  /** Operations that failed, by kind, and by short reason. */
+  failures: Record<K, number>;
+  failureReasons: Record<string, number>;
+  /** Failures that carried the object's id (the engine records it). */
+  recordedFailures: number;
+}
+
 /** Result of comparing AEP with the model. */
 export interface Consistency {
   /** Connections beyond the first for one logical resource (one create marker). */

@@ -20,7 +20,7 @@ import { identityOf } from "../../harness/rig";
 import { declaredContent, objectContents, type ObjectContent } from "../../harness/object-content";
 import { ObjectHost, PIPELINE_TYPES, pipelineInputs, type HostObject, type PipelineType } from "../../harness/pipeline-rig";
 import { pipelineFixtures } from "../../tests/fixtures/pipelines";
-import { reasonOf } from "./soak-model";
+import { reasonOf, type OperationCounts } from "./soak-model";
 
 export type PipelineOperationKind = "up" | "update" | "replace" | "refresh" | "destroy";
 export const PIPELINE_OPERATION_KINDS: readonly PipelineOperationKind[] = ["up", "update", "replace", "refresh", "destroy"];
@@ -69,19 +69,14 @@ export interface SoakPipeline {
 }
 
 /** What the pipelines' part of a soak measured. */
-export interface PipelineSoakReport {
+export interface PipelineSoakReport extends OperationCounts<PipelineOperationKind> {
   pipelines: number;
   /** Distinct objects AEP held for the pipelines over the run. */
   objects: number;
-  operations: Record<PipelineOperationKind, number>;
-  failures: Record<PipelineOperationKind, number>;
-  failureReasons: Record<string, number>;
   /** Engine calls sent to the provider host (check, diff, create, read, update, delete). */
   calls: number;
   /** Objects replaced (a new one created, the old one deleted). */
   replacements: number;
-  /** Failures that carried the object's id (the engine records it). */
-  recordedFailures: number;
   consistency: PipelineConsistency;
 }
 

@@ -14,7 +14,7 @@ import { HostCallError, type PropertyBag, type ProviderHost } from "../../harnes
 import { allVariants, identityOf, secretValues, urnOf, type Variant } from "../../harness/rig";
 import { sources } from "../../provider/sources";
 import { injectRandomFaults, seededRandom } from "./soak-faults";
-import { compareWithStore, countRetries, expectedContent, reasonOf, type Consistency, type OperationTrace, type SoakResource } from "./soak-model";
+import { compareWithStore, countRetries, expectedContent, reasonOf, type Consistency, type OperationCounts, type OperationTrace, type SoakResource } from "./soak-model";
 import { PIPELINE_OPERATION_KINDS, PipelineSoak, type PipelineSoakReport } from "./soak-pipelines";
 import { futureStart } from "../../harness/pipeline-rig";
 import { startReliabilityRig, startRigHost, stopReliabilityRig, type ReliabilityRig } from "../../harness/reliability-rig";
@@ -57,16 +57,9 @@ export interface SoakOptions {
 }
 
 /** What a soak run measured. */
-export interface SoakReport {
+export interface SoakReport extends OperationCounts<SoakOperationKind> {
   seed: number;
   options: Required<Omit<SoakOptions, "log" | "retryBaseMs">> & { retryBaseMs: number | undefined };
-  /** Operations started, by kind. */
-  operations: Record<SoakOperationKind, number>;
-  /** Operations that failed, by kind, and by short reason. */
-  failures: Record<SoakOperationKind, number>;
-  failureReasons: Record<string, number>;
-  /** Failures that carried the connection id (recorded by the engine). */
-  recordedFailures: number;
   /** Provider hosts killed mid-operation (each replaced by a fresh one, as the next `pulumi up` starts one). */
   hostKills: number;
   /** Creates that had failed without an id (a lost answer, a killed host) and were run again by a final `up`. */
