@@ -67,20 +67,33 @@ export class ObjectHost {
     return this.host.diff(this.urn(object.type, object.name), object.id, this.bag(object.type, object.outs), this.bag(object.type, inputs));
   }
 
+  /** The checked inputs (what the engine passes on to create and update); a check failure throws. */
+  async checked(type: ObjectTypeName, name: string, inputs: PropertyBag, olds: PropertyBag = {}): Promise<PropertyBag> {
+    const checked = await this.check(type, name, inputs, olds);
+    if (checked.failures.length > 0) throw new Error(`check of ${type} ${name} failed: ${JSON.stringify(checked.failures)}`);
+    return checked.inputs;
+  }
+
   /** Check (no failures allowed), then create. */
   async create(type: ObjectTypeName, name: string, inputs: PropertyBag): Promise<HostObject> {
-    const checked = await this.check(type, name, inputs);
-    if (checked.failures.length > 0) throw new Error(`check of ${type} ${name} failed: ${JSON.stringify(checked.failures)}`);
-    const { id, outs } = await this.host.create(this.urn(type, name), this.bag(type, checked.inputs));
-    return { type, name, id, outs, inputs: checked.inputs };
+    return this.createChecked(type, name, await this.checked(type, name, inputs));
+  }
+
+  /** Create from inputs already checked. */
+  async createChecked(type: ObjectTypeName, name: string, checked: PropertyBag): Promise<HostObject> {
+    const { id, outs } = await this.host.create(this.urn(type, name), this.bag(type, checked));
+    return { type, name, id, outs, inputs: checked };
   }
 
   /** Check, then update in place; the object with its new outputs and inputs. */
   async update(object: HostObject, inputs: PropertyBag): Promise<HostObject> {
-    const checked = await this.check(object.type, object.name, inputs, object.inputs);
-    if (checked.failures.length > 0) throw new Error(`check of ${object.type} ${object.name} failed: ${JSON.stringify(checked.failures)}`);
-    const { outs } = await this.host.update(this.urn(object.type, object.name), object.id, this.bag(object.type, object.outs), this.bag(object.type, checked.inputs), this.bag(object.type, object.inputs));
-    return { ...object, outs, inputs: checked.inputs };
+    return this.updateChecked(object, await this.checked(object.type, object.name, inputs, object.inputs));
+  }
+
+  /** Update in place to inputs already checked. */
+  async updateChecked(object: Pick<HostObject, "type" | "name" | "id" | "outs" | "inputs">, checked: PropertyBag): Promise<HostObject> {
+    const { outs } = await this.host.update(this.urn(object.type, object.name), object.id, this.bag(object.type, object.outs), this.bag(object.type, checked), this.bag(object.type, object.inputs));
+    return { ...object, outs, inputs: checked };
   }
 
   /** A refresh: the object as AEP holds it now (`id` empty when it is gone). */
@@ -150,26 +163,83 @@ function withSandbox(inputs: PropertyBag, options: PipelineOptions): PropertyBag
   return options.sandboxName === undefined ? inputs : { ...inputs, sandboxName: options.sandboxName };
 }
 
+/** The pipeline objects each type's inputs refer to: created before it, deleted after it. */
+export const NEEDS: Readonly<Record<PipelineType, readonly PipelineType[]>> = {
+  BaseConnection: [],
+  SourceConnection: ["BaseConnection"],
+  Dataset: [],
+  TargetConnection: ["Dataset"],
+  MappingSet: [],
+  Dataflow: ["SourceConnection", "TargetConnection", "MappingSet"],
+};
+
+/** A pipeline object type. */
+export type PipelineType = (typeof PIPELINE_TYPES)[number];
+
+/** The inputs of the `type` object of pipeline `name` from `source`, given the objects it refers to (see {@link NEEDS}). */
+export function objectInputs(type: PipelineType, source: SourceKey, name: string, made: Partial<Pipeline>, options: PipelineOptions = {}): PropertyBag {
+  const id = (needed: PipelineType): string => {
+    const object = made[needed];
+    if (object === undefined) throw new Error(`the ${type} of pipeline ${name} needs its ${needed} first`);
+    return object.id;
+  };
+  switch (type) {
+    case "BaseConnection":
+      return pipelineInputs.BaseConnection(source, name, options);
+    case "SourceConnection":
+      return pipelineInputs.SourceConnection(source, name, id("BaseConnection"), options);
+    case "Dataset":
+      return pipelineInputs.Dataset(name, options);
+    case "TargetConnection":
+      return pipelineInputs.TargetConnection(name, id("Dataset"), options);
+    case "MappingSet":
+      return pipelineInputs.MappingSet(source, name, options);
+    case "Dataflow":
+      return pipelineInputs.Dataflow(
+        source,
+        name,
+        { sourceConnectionId: id("SourceConnection"), targetConnectionId: id("TargetConnection"), mappingSetId: id("MappingSet"), mappingVersion: made.MappingSet!.outs["version"] as number },
+        options,
+      );
+  }
+}
+
+/**
+ * Creates the `types` objects of pipeline `name` and every object they need that `made` does not hold yet, each after
+ * the objects it refers to and the others at once, every object with its identity; `made` with what was created.
+ */
+export async function createObjects(
+  objects: ObjectHost,
+  source: SourceKey,
+  name: string,
+  types: readonly PipelineType[],
+  options: PipelineOptions = {},
+  made: Partial<Pipeline> = {},
+): Promise<Partial<Pipeline>> {
+  const result: Partial<Pipeline> = { ...made };
+  const creating = new Map<PipelineType, Promise<HostObject>>();
+  const make = (type: PipelineType): Promise<HostObject> => {
+    const existing = result[type];
+    if (existing !== undefined) return Promise.resolve(existing);
+    let pending = creating.get(type);
+    if (pending === undefined) {
+      pending = (async () => {
+        await Promise.all(NEEDS[type].map(make));
+        const created = await objects.create(type, name, objects.withIdentity(type, name, objectInputs(type, source, name, result, options)));
+        result[type] = created;
+        return created;
+      })();
+      creating.set(type, pending);
+    }
+    return pending;
+  };
+  await Promise.all(types.map(make));
+  return result;
+}
+
 /** Creates a whole pipeline from `source`, each object after the ones it needs, every object with its identity. */
 export async function createPipeline(objects: ObjectHost, source: SourceKey, name: string, options: PipelineOptions = {}): Promise<Pipeline> {
-  const create = (type: ObjectTypeName, inputs: PropertyBag) => objects.create(type, name, objects.withIdentity(type, name, inputs));
-  const BaseConnection = await create("BaseConnection", pipelineInputs.BaseConnection(source, name, options));
-  const [SourceConnection, Dataset, MappingSet] = await Promise.all([
-    create("SourceConnection", pipelineInputs.SourceConnection(source, name, BaseConnection.id, options)),
-    create("Dataset", pipelineInputs.Dataset(name, options)),
-    create("MappingSet", pipelineInputs.MappingSet(source, name, options)),
-  ]);
-  const TargetConnection = await create("TargetConnection", pipelineInputs.TargetConnection(name, Dataset.id, options));
-  const Dataflow = await create(
-    "Dataflow",
-    pipelineInputs.Dataflow(
-      source,
-      name,
-      { sourceConnectionId: SourceConnection.id, targetConnectionId: TargetConnection.id, mappingSetId: MappingSet.id, mappingVersion: MappingSet.outs["version"] as number },
-      options,
-    ),
-  );
-  return { BaseConnection, SourceConnection, Dataset, TargetConnection, MappingSet, Dataflow };
+  return (await createObjects(objects, source, name, PIPELINE_TYPES, options)) as Pipeline;
 }
 
 /** Deletes a pipeline in Pulumi's order: each object before the ones it needs. */

@@ -1,7 +1,8 @@
 /**
- * `npm run soak [-- options]`: a bounded soak run of the BaseConnection provider under random faults, through
- * Pulumi's real dynamic-provider host against the Flow Service emulator; prints a summary and exits 1 if AEP ends up
- * with a duplicate, an orphan, a lost update or a missing connection. See scripts/soak/soak.ts.
+ * `npm run soak [-- options]`: a bounded soak run of the providers under random faults, through Pulumi's real
+ * dynamic-provider host against the emulator: base connections, and whole pipelines; prints a summary and exits 1 if
+ * AEP ends up with a duplicate, an orphan, a lost update, a missing object, an object another stack took, or
+ * anything left after the final destroy. See scripts/soak/soak.ts.
  *
  * Options (defaults in brackets):
  *   --operations N     operations to run [1000]
@@ -12,6 +13,8 @@
  *   --hosts N          provider host processes [1]
  *   --stacks N         stacks of the same program (same names, own identities) in the same sandboxes [2]
  *   --kill-rate F      chance per operation that its provider host is SIGKILLed mid-operation, 0..1 [0.01]
+ *   --pipelines N      pipelines per stack (six objects each), 0 for none [10]
+ *   --pipeline-operations N  operations on the pipelines, besides --operations [300]
  *   --time-limit S     no new operation after S seconds [600]
  *   --http-timeout-ms N  AEP_HTTP_TIMEOUT_MS of the provider: how long a hung request waits [1000]
  *   --retry-base-ms N  AEP_RETRY_BASE_MS of the provider [the provider's default, 500]
@@ -28,6 +31,8 @@ const NUMERIC: Record<string, keyof SoakOptions> = {
   "--hosts": "hosts",
   "--stacks": "stacks",
   "--kill-rate": "killRate",
+  "--pipelines": "pipelines",
+  "--pipeline-operations": "pipelineOperations",
   "--time-limit": "timeLimitMs",
   "--http-timeout-ms": "httpTimeoutMs",
   "--retry-base-ms": "retryBaseMs",
@@ -58,7 +63,9 @@ async function main(): Promise<void> {
   const report = await runSoak({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(`${json ? JSON.stringify(report, null, 2) : formatSoakReport(report)}\n`);
   const { duplicates, orphans, sharedIds, lostUpdates, missing } = report.consistency;
-  process.exitCode = duplicates + orphans + sharedIds + lostUpdates + missing + report.secretLeaks === 0 ? 0 : 1;
+  const pipelines = report.pipelines?.consistency;
+  const pipelineFindings = pipelines === undefined ? 0 : pipelines.duplicates + pipelines.orphans + pipelines.sharedIds + pipelines.lostUpdates + pipelines.missing + pipelines.taken + pipelines.notConverged + pipelines.leftAfterDestroy;
+  process.exitCode = duplicates + orphans + sharedIds + lostUpdates + missing + report.secretLeaks + pipelineFindings === 0 ? 0 : 1;
 }
 
 main().catch((error: unknown) => {

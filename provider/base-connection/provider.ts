@@ -26,7 +26,7 @@ import { redact } from "../flow-service/redaction";
 import { secretTexts, sources } from "../sources";
 import { hasUnknown, plain } from "../shared/check";
 import { IncompleteWriteError, InvalidInputsError } from "../shared/errors";
-import { errorText, runOperation, type CallOptions } from "../shared/operation";
+import { errorText, rememberSecrets, runOperation, type CallOptions } from "../shared/operation";
 import { inUseFailure } from "../shared/writes";
 import type { ProviderConfig, ProviderSession } from "../shared/session";
 import type { Operation, Timeouts } from "../shared/timeouts";
@@ -80,11 +80,14 @@ export class BaseConnectionProvider {
     if (failures.length > 0 || !inputs) {
       return { inputs: news, failures };
     }
+    // Known before any operation of the objects that read through this connection (see rememberSecrets).
+    if (typeof inputs.auth.params === "object") rememberSecrets(secretTexts(inputs.source, inputs.auth.specName, inputs.auth.params));
     return { inputs: plain(inputs) };
   }
 
   async diff(id: string, oldOutputs: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
     const olds = parseStoredOutputs(oldOutputs, id);
+    rememberSecrets(this.storedSecrets(olds));
     const { inputs } = validateBaseConnectionInputs(news);
     if (!inputs) {
       // check reports the failures; an update would refuse these inputs before any request.

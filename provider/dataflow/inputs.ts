@@ -113,7 +113,8 @@ export interface DataflowInputs extends CommonInputs {
   enabled: boolean;
 }
 
-const RULES = {
+/** The rule of each top-level input; the nested ones are checked on their own. */
+export const DATAFLOW_RULES = {
   ...commonRules("dataflow"),
   source: enumParam(sourceKeys),
   sourceConnectionId: flowServiceIdRule("source connection"),
@@ -143,7 +144,7 @@ export function deltaColumnFailures(source: SourceKey, deltaColumn: unknown, pat
 
 /** Validates raw inputs, every failure with its property path. */
 export function validateDataflowInputs(raw: Record<string, unknown>): Validated<DataflowInputs> {
-  const failures = fieldFailures(raw, [], RULES, {
+  const failures = fieldFailures(raw, [], DATAFLOW_RULES, {
     required: ["source", "name", "sourceConnectionId", "targetConnectionId", "mappingSetId", "mappingVersion", "schedule"],
     expected: "the inputs of a dataflow",
   });

@@ -193,7 +193,7 @@ export function failure(ctx: CallContext, spec: CallSpec, exchange: Exchange, no
 export const FLOW_NOT_FOUND = "1439";
 
 /** The error for a success status whose body is not what the operation expects. */
-export function unparseable(spec: CallSpec, response: HttpResponse, problem: string): UnparseableResponseError {
+export function unparseable(spec: Pick<CallSpec, "method" | "path">, response: HttpResponse, problem: string): UnparseableResponseError {
   const init: FlowServiceErrorInit = { status: response.status, method: spec.method, path: spec.path };
   const requestId = headerValue(response.headers, "x-request-id");
   if (requestId !== undefined) init.requestId = requestId;

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { failure, isResourceNotFound, segment, send, unparseable, type CallContext, type CallSpec } from "./call";
-import { splitMarker, type CreateIdentity } from "./identity";
+import { isExcluded, splitMarker, type CreateIdentity } from "./identity";
 import { firstPage, iteratePages, pageParser } from "./paging";
 import { secretStringsOf } from "./redaction";
 import { createSafely, ListingSnapshot, sharedLookOf, SNAPSHOT_MAX_OBJECTS } from "./safe-create";
@@ -152,14 +152,16 @@ export function lookupFilters(body: NewConnection): string[] {
 }
 
 /**
- * Whether an existing connection is provably the result of a create of `body` with `identity`: same name,
+ * Whether an existing connection is provably the resource's that creates `body` with `identity`: same name,
  * connection spec and auth spec, and the identity's marker in its description. A connection a replacement replaces
- * keeps name and marker, so the auth spec and `excludeIds` keep it from passing for the new one.
+ * keeps name and marker: the auth spec, and `excludeIds` (applied by createSafely), keep it from passing for the new
+ * one.
  */
 export function isOwnConnection(connection: Connection, body: NewConnection, identity: CreateIdentity): boolean {
+  // A live connection of the resource counts whatever its name, so that older generations are known as such.
+  if (isExcluded(identity, connection.id)) return splitMarker(connection.description).key === identity.key;
   if (connection.name !== body.name || connection.connectionSpec.id !== body.connectionSpec.id) return false;
   if (connection.auth?.specName !== undefined && connection.auth.specName !== body.auth.specName) return false;
-  if (identity.excludeIds?.includes(connection.id) === true) return false;
   return splitMarker(connection.description).key === identity.key;
 }
 

@@ -14,7 +14,7 @@ import { z } from "zod";
 import { CATALOG_BASE_PATH, failure, isResourceNotFound, segment, send, serviceContext, unparseable, type CallContext, type CallSpec } from "./call";
 import { epochMs } from "./connections";
 import { FlowServiceError } from "./errors";
-import { splitMarker, type CreateIdentity } from "./identity";
+import { isExcluded, splitMarker, type CreateIdentity } from "./identity";
 import { createSafely, ListingSnapshot, sharedLookOf, type Recovered, type SafeCreateOptions } from "./safe-create";
 import type { RequestOptions } from "./types";
 import { lenient, looseRecord, parseJson, type Parsed } from "./wire";
@@ -185,11 +185,12 @@ export function datasetSnapshot(ctx: CallContext, options: RequestOptions): List
   return new ListingSnapshot(() => listDatasets(ctx, unbounded));
 }
 
-/** Whether a listed dataset is provably the result of a create of `body` with `identity`. */
+/** Whether a listed dataset is provably the resource's that creates `body` with `identity` (its live ones included). */
 function isOwnDataset(dataset: Dataset, body: NewDataset, identity: CreateIdentity): boolean {
+  // A live dataset of the resource counts whatever its name, so that older generations are known as such.
+  if (isExcluded(identity, dataset.id)) return splitMarker(dataset.description).key === identity.key;
   if (dataset.name !== body.name) return false;
   if (dataset.schemaRef !== undefined && dataset.schemaRef.id !== body.schemaRef.id) return false;
-  if (identity.excludeIds?.includes(dataset.id) === true) return false;
   return splitMarker(dataset.description).key === identity.key;
 }
 

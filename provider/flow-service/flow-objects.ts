@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { failure, isResourceNotFound, segment, send, unparseable, type CallContext, type CallSpec } from "./call";
 import { epochMs, parseCreated } from "./connections";
-import { splitMarker, type CreateIdentity } from "./identity";
+import { isExcluded, splitMarker, type CreateIdentity } from "./identity";
 import type { HttpResponse } from "./http";
 import { firstPage, iteratePages, type Page } from "./paging";
 import { createSafely, ListingSnapshot, sharedLookOf, type Recovered, type SafeCreateOptions } from "./safe-create";
@@ -161,7 +161,8 @@ export async function createObject<T extends FlowObjectBase>(
     return found;
   };
   const isOwn = (id: CreateIdentity) => (item: T): boolean =>
-    item.name === body.name && lookup.sameKind(item) && id.excludeIds?.some((x) => sameId(x, item.id)) !== true && splitMarker(item.description).key === id.key;
+    // A live object of the resource counts whatever its name, so that older generations are known as such.
+    (isExcluded(id, item.id) || (item.name === body.name && lookup.sameKind(item))) && splitMarker(item.description).key === id.key;
   const spec: Omit<CallSpec, "budget" | "idempotent"> = { method: "POST", path: kind.path, body, options: requestOptions };
   return createSafely(ctx, {
     what: kind.what,

@@ -11,8 +11,9 @@
  * - PATCH takes JSON Patch with `If-Match`; 412 is a `StaleEtagError`. The Mapping transformation is not always at
  *   index 0 (Copy comes first in CRMToAEP flows): {@link mappingTransformationPatch} looks the index up.
  * - Enable / disable: `POST /flows/{id}/action?op=enable|disable` (lower case, no `subOp`, §12 #9). Not idempotent
- *   on the wire (enabling an enabled flow is FLOW-1422), so never retried blindly: after an unknown outcome the
- *   flow is read back and the action counts as done when the flow is in the state asked for.
+ *   on the wire (enabling an enabled flow is FLOW-1422), so never retried blindly (checked-write.ts): after an
+ *   unknown outcome the flow is read back and the action counts as done when the flow is in the state asked for;
+ *   one that is not after a transient failure gets the action again.
  * - A flow that does not exist is FLOW-1439-404 (LABELS) or FLOW-1439-400 (ERR, §12 #17): both read as "gone".
  * - Runs: `etag` or `eTag` (§12 #7); a flow's latest run is the one its `lastRunDetails` names.
  *
@@ -20,9 +21,9 @@
  * for ours with the marker, the name, the flow spec and the same source and target connection.
  */
 import { z } from "zod";
-import { failure, FLOW_NOT_FOUND, segment, send, unparseable, type CallContext, type CallSpec } from "./call";
+import { FLOW_NOT_FOUND, segment, unparseable, type CallContext, type CallSpec } from "./call";
 import { epochMs, parseCreated } from "./connections";
-import { FlowServiceError, NotFoundError } from "./errors";
+import { NotFoundError } from "./errors";
 import {
   auditShape,
   copyAudit,
@@ -43,7 +44,8 @@ import type { HttpResponse } from "./http";
 import { parseAdobeError } from "./adobe-errors";
 import { pageParser } from "./paging";
 import { listSourceConnections } from "./source-connections";
-import { adobeFields, type ListingSnapshot, type SafeCreateOptions } from "./safe-create";
+import { sendChecked } from "./checked-write";
+import type { ListingSnapshot, SafeCreateOptions } from "./safe-create";
 import type { JsonPatchOperation, ListQuery, RequestOptions } from "./types";
 import { lenient, looseRecord } from "./wire";
 
@@ -283,35 +285,28 @@ export interface FlowStateChange extends UpdatedObject {
 }
 
 /**
- * `POST /flows/{id}/action?op=enable|disable` (no body) → the new `{id, etag}`. Sent once (see the module comment);
- * an action the state does not allow (enable on an enabled flow) is a FlowServiceError with FLOW-1422.
+ * `POST /flows/{id}/action?op=enable|disable` (no body) → the new `{id, etag}`. Never sent again blindly (see the
+ * module comment); an action the state does not allow (enable on an enabled flow) is a FlowServiceError with
+ * FLOW-1422.
  */
 export async function setFlowState(ctx: CallContext, id: string, op: "enable" | "disable", options: RequestOptions): Promise<FlowStateChange> {
   const target = op === "enable" ? "enabled" : "disabled";
-  const spec: CallSpec = { method: "POST", path: `/flows/${segment(id)}/action`, query: [["op", op]], idempotent: false, options };
-  const exchange = await send(ctx, spec);
-  const response = exchange.response;
-  if (response?.status === 200) {
-    const parsed = parseCreated(response.text);
-    if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
-    if (!sameId(parsed.value.id, id)) throw unparseable(spec, response, `it names flow ${parsed.value.id}, not ${id}`);
-    return { ...parsed.value, recovered: false };
-  }
-  const unknown = response === undefined ? exchange.transportError?.sent === true : response.status >= 500;
-  const original = failure(ctx, spec, exchange);
-  if (!unknown) throw original;
-  let flow: Flow | undefined;
-  try {
-    flow = await getFlow(ctx, id, options);
-  } catch (readError) {
-    if (options.signal?.aborted === true) throw readError;
-    throw new FlowServiceError({ ...adobeFields(original), cause: readError }, `${original.message}; the ${op} may have been applied, and reading the flow back failed.`);
-  }
-  if (flow?.state === target) return { id: flow.id, etag: flow.etag, recovered: true };
-  throw new FlowServiceError(
-    adobeFields(original),
-    `${original.message}; the flow, read back, is ${flow === undefined ? "gone" : `in state ${flow.state ?? "unknown"}`}, so the ${op} was not applied.`,
-  );
+  const spec: Omit<CallSpec, "budget" | "idempotent"> = { method: "POST", path: `/flows/${segment(id)}/action`, query: [["op", op]], options };
+  return sendChecked<FlowStateChange>(ctx, {
+    spec,
+    parse: (response) => {
+      const parsed = parseCreated(response.text);
+      if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
+      if (!sameId(parsed.value.id, id)) throw unparseable(spec, response, `it names flow ${parsed.value.id}, not ${id}`);
+      return { ...parsed.value, recovered: false };
+    },
+    readBack: async () => {
+      const flow = await getFlow(ctx, id, options);
+      if (flow?.state === target) return { applied: { id: flow.id, etag: flow.etag, recovered: true } };
+      return { notApplied: `the flow, read back, is ${flow === undefined ? "gone" : `in state ${flow.state ?? "unknown"}`}, so the ${op} was not applied` };
+    },
+    readBackFailed: `the ${op} may have been applied, and reading the flow back failed`,
+  });
 }
 
 /** `DELETE /flows/{id}` → "deleted" (204) or "not-found" (FLOW-1439). */

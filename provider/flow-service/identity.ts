@@ -36,6 +36,15 @@ export function splitMarker(text: string | undefined): { text: string | undefine
 export interface CreateIdentity {
   /** Marker key written into the object (see {@link withMarker}). */
   readonly key: string;
-  /** Ids of live objects of the same resource (e.g. the one a replacement replaces): never taken for the result. */
+  /**
+   * Ids of live objects of the same resource (e.g. the one a replacement replaces): never taken for the result, nor
+   * any object of the resource created before them (an earlier generation a replacement replaced, which the engine
+   * still holds as a pending delete).
+   */
   readonly excludeIds?: readonly string[];
+}
+
+/** Whether `id` is one of the identity's live objects (`excludeIds`; ids compare without case). */
+export function isExcluded(identity: CreateIdentity, id: string): boolean {
+  return identity.excludeIds?.some((excluded) => excluded.toLowerCase() === id.toLowerCase()) === true;
 }

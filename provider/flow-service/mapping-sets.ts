@@ -12,15 +12,16 @@
  *
  * Crash-safe create (safe-create.ts): a mapping set keeps no description, only `name`, so the marker goes at the end
  * of `name` (`withMarker(name, key)`); an existing set is only taken for ours with that exact name (marker included)
- * and the same output schema. A PUT is not idempotent (each one adds a version), so it is never retried blindly:
- * after an unknown outcome the set is read back, and the PUT counts as done only if its current version holds
- * exactly the mappings sent.
+ * and the same output schema. A PUT is not idempotent (each one adds a version), so it is never retried blindly
+ * (checked-write.ts): after an unknown outcome the set is read back, and the PUT counts as done only if its current
+ * version holds exactly the name and mappings sent; one that does not after a transient failure is sent again.
  */
 import { z } from "zod";
 import { DATA_PREP_BASE_PATH, failure, isResourceNotFound, segment, send, serviceContext, unparseable, type CallContext, type CallSpec } from "./call";
 import { epochMs } from "./connections";
 import { flowIdsNamedIn, FlowServiceError, InUseError } from "./errors";
-import { splitMarker, type CreateIdentity } from "./identity";
+import { isExcluded, splitMarker, type CreateIdentity } from "./identity";
+import { sendChecked } from "./checked-write";
 import { adobeFields, createSafely, ListingSnapshot, sharedLookOf, type Recovered, type SafeCreateOptions } from "./safe-create";
 import type { RequestOptions } from "./types";
 import { lenient, parseJson, type Parsed } from "./wire";
@@ -241,9 +242,10 @@ export function mappingSetSnapshot(ctx: CallContext, options: RequestOptions): L
 }
 
 function isOwnSet(set: MappingSet, body: NewMappingSet, identity: CreateIdentity): boolean {
+  // A live set of the resource counts whatever its name, so that older generations are known as such.
+  if (isExcluded(identity, set.id)) return splitMarker(set.name).key === identity.key;
   if (set.name !== body.name) return false;
   if (set.outputSchemaId !== undefined && set.outputSchemaId !== body.outputSchema.schemaRef.id) return false;
-  if (identity.excludeIds?.includes(set.id) === true) return false;
   return splitMarker(set.name).key === identity.key;
 }
 
@@ -302,38 +304,31 @@ export async function getMappingSet(ctx: CallContext, id: string, version: numbe
 }
 
 /**
- * `PUT /mappingSets/{id}`: replaces the whole set → its new current version (`version` + 1). Sent once: after an
- * unknown outcome the set is read back, and the result is that version only if it holds exactly `body.mappings`.
+ * `PUT /mappingSets/{id}`: replaces the whole set → its new current version (`version` + 1). Never sent again
+ * blindly (checked-write.ts): after an unknown outcome the set is read back, and the result is that version only if
+ * it holds exactly `body`'s name and mappings; a set that does not after a transient failure gets the PUT again.
  */
 export async function updateMappingSet(ctx: CallContext, id: string, body: NewMappingSet, options: RequestOptions): Promise<UpdatedMappingSet> {
   if (!Array.isArray(body?.mappings) || body.mappings.length === 0) throw new TypeError("updateMappingSet: body.mappings must be a non-empty array");
-  const c = dataPrep(ctx);
-  const spec: CallSpec = { method: "PUT", path: `/mappingSets/${segment(id)}`, body, idempotent: false, options };
-  const exchange = await send(c, spec);
-  const response = exchange.response;
-  if (response?.status === 200) {
-    const parsed = parseMappingSet(response.text);
-    if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
-    if (parsed.value.id !== id) throw unparseable(spec, response, `it holds mapping set ${parsed.value.id}, not ${id}`);
-    return { ...parsed.value, recovered: false };
-  }
-  const unknown = response === undefined ? exchange.transportError?.sent === true : response.status >= 500;
-  const original = failure(c, spec, exchange);
-  if (!unknown) throw original;
-  let current: MappingSet | undefined;
-  try {
-    current = await getMappingSet(ctx, id, undefined, options);
-  } catch (readError) {
-    if (options.signal?.aborted === true) throw readError;
-    throw new FlowServiceError(
-      { ...adobeFields(original), cause: readError },
-      `${original.message}; the update may have been applied, and reading the mapping set back failed. Read it before updating again.`,
-    );
-  }
-  if (current !== undefined && current.outputSchemaId === body.outputSchema.schemaRef.id && sameMappings(body.mappings, current.mappings)) {
-    return { ...current, recovered: true };
-  }
-  throw new FlowServiceError(adobeFields(original), `${original.message}; the mapping set, read back, does not hold the mappings sent, so the update was not applied.`);
+  const spec: Omit<CallSpec, "budget" | "idempotent"> = { method: "PUT", path: `/mappingSets/${segment(id)}`, body, options };
+  return sendChecked<UpdatedMappingSet>(dataPrep(ctx), {
+    spec,
+    parse: (response) => {
+      const parsed = parseMappingSet(response.text);
+      if (!parsed.ok) throw unparseable(spec, response, parsed.problem);
+      if (parsed.value.id !== id) throw unparseable(spec, response, `it holds mapping set ${parsed.value.id}, not ${id}`);
+      return { ...parsed.value, recovered: false };
+    },
+    readBack: async () => {
+      const current = await getMappingSet(ctx, id, undefined, options);
+      // The name counts too: a rename keeps the mappings, and a set that still holds them under its old name was not updated.
+      if (current !== undefined && current.name === body.name && current.outputSchemaId === body.outputSchema.schemaRef.id && sameMappings(body.mappings, current.mappings)) {
+        return { applied: { ...current, recovered: true } };
+      }
+      return { notApplied: "the mapping set, read back, does not hold the name and mappings sent, so the update was not applied" };
+    },
+    readBackFailed: "the update may have been applied, and reading the mapping set back failed. Read it before updating again",
+  });
 }
 
 /** Data Prep's code for "a flow pins this mapping set" (the emulator's; Adobe documents none, dataflows.md §14). */

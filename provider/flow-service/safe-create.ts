@@ -6,7 +6,10 @@
  * marker (identity.ts) in a free-text field the service keeps and lists. With an identity, a create first looks for
  * objects carrying the marker: one is returned as recovered; of several (interrupted attempts, each committed) the
  * oldest is returned and the others as `strays` for the caller to delete, since the marker proves them all this
- * create's; none lets the POST go. When the POST's outcome is unknown (5xx, lost or unreadable answer) it looks again before
+ * create's; none lets the POST go. Objects of the resource it must not take (`identity.excludeIds`: the live one a
+ * replacement replaces) are left out, and so is any created before them: an earlier generation the resource replaced,
+ * which the engine still holds as a pending delete and deletes at the end of the run (it is known to be older when
+ * a look lists the live object too: the shared listing always does). When the POST's outcome is unknown (5xx, lost or unreadable answer) it looks again before
  * anything is sent a second time. A POST is sent again only when the server certainly did not apply it, or after a
  * transient failure when no object carries the marker. Without an identity nothing existing is ever taken for the
  * result: an unknown outcome fails, naming the same-named objects it may have made.
@@ -21,7 +24,7 @@
 import { failure, send, unparseable, type CallContext, type CallSpec, type Exchange } from "./call";
 import { AmbiguousCreateError, FlowServiceError, type FlowServiceErrorInit } from "./errors";
 import { headerValue, type HttpResponse } from "./http";
-import type { CreateIdentity } from "./identity";
+import { isExcluded, type CreateIdentity } from "./identity";
 import { parseRetryAfter, RETRYABLE_STATUSES, RetryBudget, sleep } from "./retry";
 import type { RequestOptions } from "./types";
 import type { Parsed } from "./wire";
@@ -116,7 +119,7 @@ export interface SafeCreatePlan<Candidate, Result extends object> {
   identity: CreateIdentity | undefined;
   /** The result of a 2xx answer. */
   parse(response: HttpResponse): Parsed<Result>;
-  /** Existing objects that are provably this create's (marker, name, kind; `identity.excludeIds` left out). */
+  /** Existing objects that are provably this resource's (marker, name, kind), `identity.excludeIds` included. */
   findOwn(identity: CreateIdentity): Promise<Candidate[]>;
   /** Existing same-named objects of the same kind: what a create without identity may have made. */
   findSameNamed(): Promise<Candidate[]>;
@@ -126,9 +129,9 @@ export interface SafeCreatePlan<Candidate, Result extends object> {
   /** When the candidate was created (epoch ms), to keep the oldest of several; unknown sorts last. */
   createdAtOf?(candidate: Candidate): number | undefined;
   /**
-   * A listing shared by several creates, for the first look only. `peek` never waits: this create's own objects in
-   * it, undefined when it cannot be had (look up instead), "pending" while it loads (the POST goes at once, and
-   * `settled` is checked after it).
+   * A listing shared by several creates, for the first look only. `peek` never waits: the resource's objects in it
+   * (as `findOwn` finds them), undefined when it cannot be had (look up instead), "pending" while it loads (the POST
+   * goes at once, and `settled` is checked after it).
    */
   sharedLook?: { peek(): Candidate[] | undefined | "pending"; settled(): Promise<Candidate[] | undefined> };
 }
@@ -189,6 +192,17 @@ export async function createSafely<Candidate, Result extends { id: string }>(
           : "The next create with the same identity finds it by its marker if it exists, and creates it otherwise."),
     );
   };
+  // The newest creation time of the resource's live objects seen in any look: what is older was replaced.
+  let liveSince: number | undefined;
+  const excluded = (candidate: Candidate): boolean => identity !== undefined && isExcluded(identity, plan.idOf(candidate));
+  /** Of the resource's objects a look found, those this create may take: neither live nor older than the live ones. */
+  const takeable = (marked: Candidate[]): Candidate[] => {
+    for (const candidate of marked.filter(excluded)) {
+      const at = plan.createdAtOf?.(candidate);
+      if (at !== undefined) liveSince = Math.max(liveSince ?? at, at);
+    }
+    return marked.filter((candidate) => !excluded(candidate) && !(liveSince !== undefined && (plan.createdAtOf?.(candidate) ?? Infinity) < liveSince));
+  };
   let attempts = 0;
   // The failure of the previous round, whose outcome was unknown.
   let previous: FlowServiceError | undefined;
@@ -204,11 +218,11 @@ export async function createSafely<Candidate, Result extends { id: string }>(
         if (listed === "pending") checkAfterPost = true;
         // Only an empty answer is taken from the listing: one that shows this create's objects may predate a delete
         // of this run (a replacement that deletes first), so those are looked up afresh before anything is done.
-        else if (listed !== undefined && listed.length === 0) own = listed;
+        else if (listed !== undefined && takeable(listed).length === 0) own = [];
       }
       if (own === undefined && !(attempts === 0 && checkAfterPost)) {
         try {
-          own = await plan.findOwn(identity);
+          own = takeable(await plan.findOwn(identity));
         } catch (lookupError) {
           throw previous === undefined ? lookupError : lookupFailed(previous, lookupError);
         }
@@ -224,7 +238,7 @@ export async function createSafely<Candidate, Result extends { id: string }>(
       if (parsed.ok && checkAfterPost && identity !== undefined) {
         // Created either way: a failing lookup must not turn the new object into an orphan; it only leaves unfound
         // what an earlier interrupted run may have left.
-        const own = (await plan.sharedLook!.settled()) ?? (await plan.findOwn(identity).catch(() => [] as Candidate[]));
+        const own = takeable((await plan.sharedLook!.settled()) ?? (await plan.findOwn(identity).catch(() => [] as Candidate[])));
         const earlier = own.filter((c) => plan.idOf(c).toLowerCase() !== parsed.value.id.toLowerCase());
         if (earlier.length === 0) return { ...parsed.value, recovered: false, strays: [] };
         // An earlier, interrupted run made one too: the oldest is kept, as when several are found before a POST (a
@@ -255,7 +269,7 @@ export async function createSafely<Candidate, Result extends { id: string }>(
 
     let candidates: Candidate[];
     try {
-      candidates = identity === undefined ? await plan.findSameNamed() : await plan.findOwn(identity);
+      candidates = identity === undefined ? await plan.findSameNamed() : takeable(await plan.findOwn(identity));
     } catch (lookupError) {
       throw lookupFailed(original, lookupError);
     }

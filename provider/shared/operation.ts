@@ -5,6 +5,7 @@
  */
 import { redact } from "../flow-service/redaction";
 import type { RequestOptions } from "../flow-service";
+import { UNKNOWN } from "./check";
 import { IncompleteWriteError } from "./errors";
 import { explainImsError } from "./session";
 import { withDeadline, type Operation, type Timeouts } from "./timeouts";
@@ -29,6 +30,20 @@ export function scrubbed(error: unknown, secrets: readonly string[]): unknown {
   return error;
 }
 
+/**
+ * Secrets of the base connections this host process has handled. AEP may echo a base connection's connection
+ * string in an error about an object that reads through it (a source connection, a flow), whose provider never sees
+ * that secret itself, so every operation scrubs them all. The engine checks every resource of a program on each
+ * `preview` and `up`, so the base connections are known by then; a `destroy` or `refresh` may reach a dataflow
+ * object first.
+ */
+const knownSecrets = new Set<string>();
+
+/** Adds secrets to those every operation of this process scrubs (see {@link knownSecrets}). */
+export function rememberSecrets(secrets: Iterable<string>): void {
+  for (const secret of secrets) if (secret !== UNKNOWN) knownSecrets.add(secret);
+}
+
 /** One operation: its deadline, its call options, IMS refusals explained, secrets scrubbed from any error. */
 export async function runOperation<T>(
   operation: Operation,
@@ -39,9 +54,11 @@ export async function runOperation<T>(
   secrets: readonly string[],
   work: (call: CallOptions) => Promise<T>,
 ): Promise<T> {
+  rememberSecrets(secrets);
+  const scrub = [...knownSecrets];
   try {
-    return await withDeadline(operation, timeouts, what, hint, (signal) => work({ sandboxName, secrets, signal }));
+    return await withDeadline(operation, timeouts, what, hint, (signal) => work({ sandboxName, secrets: scrub, signal }));
   } catch (error) {
-    throw scrubbed(explainImsError(error), secrets);
+    throw scrubbed(explainImsError(error), scrub);
   }
 }

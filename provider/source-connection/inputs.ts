@@ -36,8 +36,8 @@ export interface SourceConnectionInputs extends CommonInputs {
 
 const WHAT = "source connection";
 
-/** The top-level fields; `table`, `file` and `timeouts` are checked on their own. */
-const RULES = {
+/** The rule of each top-level input; `table`, `file` and `timeouts` are checked on their own. */
+export const SOURCE_CONNECTION_RULES = {
   ...commonRules(WHAT),
   source: enumParam(sourceKeys),
   baseConnectionId: flowServiceIdRule("base connection"),
@@ -81,7 +81,7 @@ function fileFailures(source: SourceDefinition, file: unknown): CheckFailure[] {
  * the connection reads); everything else may be unknown until `up`.
  */
 export function validateSourceConnectionInputs(raw: Record<string, unknown>): Validated<SourceConnectionInputs> {
-  const failures = fieldFailures(raw, [], RULES, { required: ["source", "baseConnectionId", "name"], expected: "the inputs of a source connection" });
+  const failures = fieldFailures(raw, [], SOURCE_CONNECTION_RULES, { required: ["source", "baseConnectionId", "name"], expected: "the inputs of a source connection" });
   failures.push(...timeoutsFailures(raw["timeouts"]));
   const sourceValue = raw["source"];
   if (sourceValue === UNKNOWN) {

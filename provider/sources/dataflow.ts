@@ -6,7 +6,7 @@
  * zod only, like the rest of the registry.
  */
 import { z } from "zod";
-import { booleanParam, enumParam, jsonType, LIMITS, stringParam } from "./formats";
+import { booleanParam, enumParam, jsonType, LIMITS, quote, stringParam, textProblem } from "./formats";
 
 /** Formats an ADLS Gen2 source connection reads (`data.format`). */
 export const FILE_FORMATS = ["delimited", "json", "parquet"] as const;
@@ -91,6 +91,18 @@ export const TABLE_DATA_RULES = {
   cdcEnabled: booleanParam(),
 } as const;
 
+const DELIMITER_EXPECTED = 'one character, e.g. "," ";" "|" or "\\t" (a tab)';
+
+/**
+ * Why `value` is not a column delimiter: Adobe takes any single character (dataflows.md §3). A tab (tab-separated
+ * files) and a space are delimiters, though text rules refuse them elsewhere; line breaks, other control characters
+ * and invisible ones are not.
+ */
+function delimiterProblem(value: string): string | undefined {
+  if ([...value].length !== 1) return value === "" ? "is empty" : "is not a single character";
+  return value === "\t" || value === " " ? undefined : textProblem(value, 2, false);
+}
+
 /** The rule of each field of {@link FileSourceData}. */
 export const FILE_DATA_RULES = {
   path: stringParam({
@@ -100,10 +112,9 @@ export const FILE_DATA_RULES = {
   }),
   type: enumParam(["file", "folder"] as const),
   format: enumParam(FILE_FORMATS),
-  columnDelimiter: stringParam({
-    expected: 'one character, e.g. "," ";" "|" or "\\t"',
-    maxLength: 2,
-    check: (value) => ([...value].length === 1 ? undefined : "is not a single character"),
+  columnDelimiter: z.string({ error: (issue) => `${issue.input === undefined ? "required" : `must be a string (got ${jsonType(issue.input)})`}; expected ${DELIMITER_EXPECTED}` }).superRefine((value, ctx) => {
+    const problem = delimiterProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: `${problem}; expected ${DELIMITER_EXPECTED} (got ${quote(value)})` });
   }),
   encoding: enumParam(FILE_ENCODINGS),
   compressionType: enumParam(COMPRESSION_TYPES),

@@ -30,6 +30,7 @@ const WRITES: readonly SoakFaultKind[] = [...ANY_REQUEST, "commit-then-502", "co
 export const SOAK_FAULT_MIX: Readonly<Record<string, readonly SoakFaultKind[]>> = {
   GET: ANY_REQUEST,
   POST: WRITES,
+  PUT: WRITES,
   PATCH: [...WRITES, "stale-etag"],
   DELETE: WRITES,
 };

@@ -6,7 +6,7 @@ import { splitMarker } from "../../provider/flow-service/identity";
 import { isDeepStrictEqual } from "node:util";
 import { sources } from "../../provider/sources";
 import type { Emulator, RecordedRequest, StoredConnection } from "../../emulator";
-import type { PropertyBag } from "../../harness/provider-host";
+import { HostCallError, type PropertyBag } from "../../harness/provider-host";
 import type { Variant } from "../../harness/rig";
 
 /** One logical resource of the soak (one `BaseConnection` in a program). */
@@ -74,6 +74,17 @@ function contentOf(connection: StoredConnection): ExpectedContent {
 
 function sameContent(a: ExpectedContent, b: ExpectedContent): boolean {
   return isDeepStrictEqual(a, b);
+}
+
+/** What a soak counts of the operations of one kind of resource, by operation kind `K`. */
+export interface OperationCounts<K extends string> {
+  /** Operations started, by kind. */
+  operations: Record<K, number>;
+  /** Operations that failed, by kind, and by short reason. */
+  failures: Record<K, number>;
+  failureReasons: Record<string, number>;
+  /** Failures that carried the object's id (the engine records it). */
+  recordedFailures: number;
 }
 
 /** Result of comparing AEP with the model. */
@@ -220,4 +231,18 @@ export function countRetries(log: readonly RecordedRequest[], traces: readonly O
     }
   }
   return retries;
+}
+
+/** A short, stable label for a failure, for counting: the error text without ids and numbers. */
+export function reasonOf(error: unknown): string {
+  // gRPC UNAVAILABLE or CANCELLED: the host died under the call (a kill of the soak), so the engine heard nothing.
+  if (error instanceof HostCallError && (error.code === 14 || error.code === 1)) return "no answer: the provider host was killed";
+  const text = error instanceof HostCallError ? error.details : error instanceof Error ? error.message : String(error);
+  return text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
+    .replace(/\b[0-9a-f]{24,32}\b/g, "<id>")
+    .replace(/\(request id [^)]*\)/g, "")
+    .replace(/\s+/g, " ")
+    .slice(0, 140)
+    .trim();
 }

@@ -5,6 +5,8 @@
  * of what the engine's state would hold, then compares AEP (the emulator's store) with it: duplicates, orphans, lost
  * updates and missing connections must all be 0. Operations may fail with a clear error (the next `pulumi up` would
  * retry them); when they do, the model follows the engine's rules (an error carrying an id records the resource).
+ * Besides the connections, each stack declares whole pipelines that are created, changed in place, replaced,
+ * refreshed and destroyed at random under the same faults and kills (soak-pipelines.ts).
  *
  * Used by `npm run soak` (scripts/soak.ts, full size) and by soak.spec.ts (a small run inside `npm test`).
  */
@@ -12,7 +14,9 @@ import { HostCallError, type PropertyBag, type ProviderHost } from "../../harnes
 import { allVariants, identityOf, secretValues, urnOf, type Variant } from "../../harness/rig";
 import { sources } from "../../provider/sources";
 import { injectRandomFaults, seededRandom } from "./soak-faults";
-import { compareWithStore, countRetries, expectedContent, type Consistency, type OperationTrace, type SoakResource } from "./soak-model";
+import { compareWithStore, countRetries, expectedContent, reasonOf, type Consistency, type OperationCounts, type OperationTrace, type SoakResource } from "./soak-model";
+import { PIPELINE_OPERATION_KINDS, PipelineSoak, type PipelineSoakReport } from "./soak-pipelines";
+import { futureStart } from "../../harness/pipeline-rig";
 import { startReliabilityRig, startRigHost, stopReliabilityRig, type ReliabilityRig } from "../../harness/reliability-rig";
 
 export type SoakOperationKind = "create" | "adopt" | "update" | "read" | "delete";
@@ -44,21 +48,18 @@ export interface SoakOptions {
   stacks?: number;
   /** Chance, per operation, that its provider host is killed (SIGKILL) while the operation runs. @default 0.01 */
   killRate?: number;
+  /** Pipelines each stack declares (six objects each, every source in turn, sandboxes prod and dev); 0 for none. @default 10 */
+  pipelines?: number;
+  /** Operations on the pipelines (an `up` after a change, a replacement, a refresh or a destroy), besides `operations`. @default 300 */
+  pipelineOperations?: number;
   /** Progress lines. @default none */
   log?: (line: string) => void;
 }
 
 /** What a soak run measured. */
-export interface SoakReport {
+export interface SoakReport extends OperationCounts<SoakOperationKind> {
   seed: number;
   options: Required<Omit<SoakOptions, "log" | "retryBaseMs">> & { retryBaseMs: number | undefined };
-  /** Operations started, by kind. */
-  operations: Record<SoakOperationKind, number>;
-  /** Operations that failed, by kind, and by short reason. */
-  failures: Record<SoakOperationKind, number>;
-  failureReasons: Record<string, number>;
-  /** Failures that carried the connection id (recorded by the engine). */
-  recordedFailures: number;
   /** Provider hosts killed mid-operation (each replaced by a fresh one, as the next `pulumi up` starts one). */
   hostKills: number;
   /** Creates that had failed without an id (a lost answer, a killed host) and were run again by a final `up`. */
@@ -72,6 +73,8 @@ export interface SoakReport {
   faultedRequests: number;
   retries: number;
   consistency: Consistency;
+  /** The pipelines' part, when the run had pipelines. */
+  pipelines?: PipelineSoakReport;
   /** True when the time limit stopped the run before every operation ran. */
   stoppedByTimeLimit: boolean;
   durationMs: number;
@@ -92,19 +95,6 @@ function inputsOf(resource: SoakResource, params: Record<string, unknown>, descr
   };
 }
 
-/** A short, stable label for a failure, for counting: the error text without ids and numbers. */
-function reasonOf(error: unknown): string {
-  // gRPC UNAVAILABLE: the host died under the call (a kill of the soak), so the engine heard nothing.
-  if (error instanceof HostCallError && error.code === 14) return "no answer: the provider host was killed";
-  const text = error instanceof HostCallError ? error.details : error instanceof Error ? error.message : String(error);
-  return text
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
-    .replace(/\(request id [^)]*\)/g, "")
-    .replace(/\s+/g, " ")
-    .slice(0, 140)
-    .trim();
-}
-
 /** Runs a soak against a fresh emulator and provider host(s), and returns what it measured. */
 export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   const resolved = {
@@ -119,9 +109,14 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     retryBaseMs: options.retryBaseMs,
     stacks: options.stacks ?? 2,
     killRate: options.killRate ?? 0.01,
+    pipelines: options.pipelines ?? 10,
+    pipelineOperations: options.pipelineOperations ?? 300,
   };
   for (const key of ["operations", "connections", "parallelism", "hosts", "timeLimitMs", "httpTimeoutMs", "stacks"] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`${key} must be a positive integer`);
+  }
+  for (const key of ["pipelines", "pipelineOperations"] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 0) throw new RangeError(`${key} must be a whole number`);
   }
   if (!(resolved.killRate >= 0 && resolved.killRate <= 1)) throw new RangeError("killRate must be between 0 and 1");
   const log = options.log ?? (() => undefined);
@@ -182,6 +177,10 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
       slots[slot] = host.kill("SIGKILL").then(replacement);
     }, afterMs);
   }
+  /** With the kill rate's chance, kills the operation's host within `withinMs` of its start. */
+  function maybeKill(slot: number, host: ProviderHost, withinMs: number): void {
+    if (killing && killChoices() < options.killRate) killLater(slot, host, Math.floor(killChoices() * withinMs));
+  }
   const operations = zero();
   const failures = zero();
   const failureReasons: Record<string, number> = {};
@@ -190,11 +189,14 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
   const vanished: { index: number; id: string; afterFailedDelete: boolean }[] = [];
   const lastSeq = (): number => rig.emulator.requests[rig.emulator.requests.length - 1]?.seq ?? 0;
   const faults = injectRandomFaults(rig.emulator, options.faultRate, seededRandom(options.seed ^ 0x5eed));
+  const pipelines = options.pipelines > 0 ? new PipelineSoak({ emulator: rig.emulator, errorTexts, startTime: futureStart() }, options.pipelines, stackNames) : undefined;
+  // A stream of its own, so that the connections' plan is the same with or without pipelines.
+  const pipelineChoices = seededRandom(options.seed ^ 0x919e);
 
   /** One operation on one resource, chosen from what the engine's state holds now. */
   async function operate(resource: SoakResource, slot: number, pick: number, tweak: () => number): Promise<void> {
     const host = await slots[slot]!;
-    if (killing && killChoices() < options.killRate) killLater(slot, host, Math.floor(killChoices() * 40));
+    maybeKill(slot, host, 40);
     let kind: SoakOperationKind;
     // After a create that failed without an id, the program is unchanged: the next `up` runs the same create.
     if (resource.state === undefined && resource.createPending) kind = resource.adoptId !== undefined ? "adopt" : "create";
@@ -319,23 +321,47 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
 
   // The plan (which resource each operation targets, and its random numbers) comes from the seed; operations on one
   // resource run one after another, as in the engine, and at most `parallelism` run at once.
-  const chains = new Map<number, Promise<void>>();
+  const chains = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
   let started = 0;
+  let connectionOperations = 0;
   let stoppedByTimeLimit = false;
-  for (; started < options.operations; started++) {
+  const pipelineOperations = pipelines === undefined ? 0 : options.pipelineOperations;
+  const total = options.operations + pipelineOperations;
+  for (; started < total; started++) {
     if (Date.now() - startedAt > options.timeLimitMs) {
       stoppedByTimeLimit = true;
       break;
     }
     while (inFlight.size >= options.parallelism) await Promise.race(inFlight);
-    const resource = resources[Math.floor(choices() * resources.length)]!;
-    const pick = choices();
-    const tweaks = [choices(), choices(), choices()];
-    const tweak = (): number => tweaks.shift() ?? 0;
     const slot = started % slots.length;
-    const run = (chains.get(resource.index) ?? Promise.resolve()).then(() => operate(resource, slot, pick, tweak));
-    chains.set(resource.index, run);
+    let key: string;
+    let work: () => Promise<void>;
+    // Pipeline operations are spread over the run in proportion to what is left of each kind.
+    const pipelinesLeft = pipelineOperations - (started - connectionOperations);
+    if (pipelines !== undefined && pipelineChoices() * (total - started) < pipelinesLeft) {
+      const pipeline = pipelines.pipelines[Math.floor(pipelineChoices() * pipelines.pipelines.length)]!;
+      const pick = pipelineChoices();
+      const tweaks = [pipelineChoices(), pipelineChoices(), pipelineChoices(), pipelineChoices()];
+      const tweak = (): number => tweaks.shift() ?? 0;
+      key = `pipeline ${pipeline.index}`;
+      work = async () => {
+        const host = await slots[slot]!;
+        // A pipeline's run is many calls: the kill may land anywhere in its first 200 ms.
+        maybeKill(slot, host, 200);
+        await pipelines.operate(pipeline, host, pick, tweak);
+      };
+    } else {
+      connectionOperations += 1;
+      const resource = resources[Math.floor(choices() * resources.length)]!;
+      const pick = choices();
+      const tweaks = [choices(), choices(), choices()];
+      const tweak = (): number => tweaks.shift() ?? 0;
+      key = `connection ${resource.index}`;
+      work = () => operate(resource, slot, pick, tweak);
+    }
+    const run = (chains.get(key) ?? Promise.resolve()).then(work);
+    chains.set(key, run);
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run));
     if ((started + 1) % 100 === 0) log(`${started + 1} operations started (${Math.round((Date.now() - startedAt) / 1000)} s)`);
@@ -349,6 +375,8 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
   for (const resource of pending) {
     await operate(resource, 0, 1, () => 1).catch(() => undefined);
   }
+  if (pipelines !== undefined) log(`final refresh, up and destroy of ${pipelines.pipelines.length} pipelines`);
+  const pipelineReport = await pipelines?.finish(await slots[0]!);
   await Promise.all(extraHosts.map((host) => host.stop()));
   const secretLeaks = errorTexts.filter((text) => secrets.some((secret) => text.includes(secret))).length;
 
@@ -370,6 +398,7 @@ async function soak(rig: ReliabilityRig, options: SoakReport["options"], log: (l
     faultedRequests: requests.filter((r) => r.fault !== undefined).length,
     retries: countRetries(requests, traces),
     consistency: compareWithStore(rig.emulator, resources, vanished),
+    ...(pipelineReport !== undefined ? { pipelines: pipelineReport } : {}),
     stoppedByTimeLimit,
     durationMs: Date.now() - startedAt,
   };
@@ -404,7 +433,27 @@ export function formatSoakReport(report: SoakReport): string {
     `  failed operations that AEP applied as a whole (the next up converges): ${consistency.appliedDespiteError}; ` +
       `stored etags behind AEP (a refresh catches up): ${consistency.staleEtags}`,
     ...consistency.problems.map((problem) => `    ${problem}`),
+    ...(report.pipelines === undefined ? [] : formatPipelines(report.pipelines, byKind)),
     `  duration: ${(report.durationMs / 1000).toFixed(1)} s${report.stoppedByTimeLimit ? " (stopped by the time limit)" : ""}`,
   ];
   return lines.join("\n");
+}
+
+function formatPipelines(report: PipelineSoakReport, byKind: (counts: Record<string, number>) => string): string[] {
+  const { consistency } = report;
+  const total = PIPELINE_OPERATION_KINDS.reduce((sum, kind) => sum + report.operations[kind], 0);
+  const failed = PIPELINE_OPERATION_KINDS.reduce((sum, kind) => sum + report.failures[kind], 0);
+  return [
+    `  pipelines: ${report.pipelines} (every source, sandboxes prod and dev, the same names in every stack), ${report.objects} objects in AEP over the run`,
+    `    operations: ${total} (${byKind(report.operations)}), ${report.calls} engine calls, ${report.replacements} objects replaced`,
+    `    failed with a clear error: ${failed} (${byKind(report.failures)}); ${report.recordedFailures} carried the object's id`,
+    ...Object.entries(report.failureReasons)
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, count]) => `      ${count} × ${reason}`),
+    `    after a final refresh and up: ${consistency.duplicates} duplicates, ${consistency.orphans} orphans, ${consistency.sharedIds} shared ids, ` +
+      `${consistency.lostUpdates} lost updates, ${consistency.missing} missing, ${consistency.taken} objects of another resource or stack taken, ` +
+      `${consistency.notConverged} not converged; after the final destroy: ${consistency.leftAfterDestroy} left`,
+    `    failed deletes a refresh found applied (the next run converges): ${consistency.appliedDespiteError}`,
+    ...consistency.problems.map((problem) => `      ${problem}`),
+  ];
 }

@@ -128,7 +128,7 @@ describe("flow-service client: flows and runs", () => {
     assert.equal(fixed.adobeCode, "1455");
   });
 
-  it("disables and enables; the same action twice is FLOW-1422; a lost answer is read back, not resent", async () => {
+  it("disables and enables; the same action twice is FLOW-1422; a lost answer is read back, and sent again only when the read-back proves a transient failure left it unapplied", async () => {
     const c = await chain(suite.client);
     const { id } = await suite.client.createFlow(flowBody(c));
     const disabled = await suite.client.disableFlow(id);
@@ -146,9 +146,18 @@ describe("flow-service client: flows and runs", () => {
     assert.equal(enabled.etag, (await suite.client.getFlow(id))?.etag);
     assert.equal(requestsTo(suite.emulator, "POST", `/flows/${id}/action`).length, 1, "not sent twice");
 
+    // A 502 the read-back proves unapplied: the action goes again.
+    suite.emulator.clearRequests();
     suite.emulator.inject({ kind: "status", status: 502, route: `/flows/${id}/action` });
-    const unapplied = await rejection(suite.client.disableFlow(id), FlowServiceError);
-    assert.match(unapplied.message, /read back, is in state enabled, so the disable was not applied/);
+    const disabledAgain = await suite.client.disableFlow(id);
+    assert.equal(disabledAgain.recovered, false);
+    assert.equal((await suite.client.getFlow(id))?.state, "disabled");
+    assert.equal(requestsTo(suite.emulator, "POST", `/flows/${id}/action`).length, 2);
+
+    // A 500 is not transient: read back, unapplied, and reported so.
+    suite.emulator.inject({ kind: "status", status: 500, route: `/flows/${id}/action` });
+    const unapplied = await rejection(suite.client.enableFlow(id), FlowServiceError);
+    assert.match(unapplied.message, /failed: 500 .*read back, is in state disabled, so the enable was not applied/);
   });
 
   it("deletes: 'deleted', then 'not-found' and undefined; FLOW-1439 at 400 (ERR's reading) is gone too", async () => {

@@ -76,7 +76,7 @@ describe("flow-service client: Data Prep mapping sets", () => {
     await assert.rejects(suite.client.createMappingSet({ ...mappingSetBody(), mappings: [] }), TypeError);
   });
 
-  it("a PUT whose answer is lost is not sent again: it is read back, and done only if the set holds what was sent", async () => {
+  it("a PUT whose answer is lost is read back, and done only if the set holds what was sent; sent again only when the read-back proves a transient failure left it unapplied", async () => {
     const { id } = await suite.client.createMappingSet(mappingSetBody());
     suite.emulator.inject({ kind: "commit-then-reset", route: `/conversion/mappingSets/${id}`, method: "PUT" });
     const applied = await suite.client.updateMappingSet(id, withFirstName(mappingSetBody()));
@@ -84,10 +84,27 @@ describe("flow-service client: Data Prep mapping sets", () => {
     assert.equal(requestsTo(suite.emulator, "PUT", `/conversion/mappingSets/${id}`).length, 1, "one PUT, one new version");
     assert.equal(suite.emulator.dataflows.mappingSets()[0]?.versions.length, 2);
 
+    // A 502 the read-back proves unapplied: the PUT goes again, once, and makes one version.
+    suite.emulator.clearRequests();
     suite.emulator.inject({ kind: "status", status: 502, route: `/conversion/mappingSets/${id}`, method: "PUT" });
-    const notApplied = await rejection(suite.client.updateMappingSet(id, mappingSetBody()), FlowServiceError);
-    assert.match(notApplied.message, /does not hold the mappings sent, so the update was not applied/);
-    assert.equal(suite.emulator.dataflows.mappingSets()[0]?.versions.length, 2, "not retried blindly");
+    const retried = await suite.client.updateMappingSet(id, mappingSetBody());
+    assert.deepEqual([retried.version, retried.recovered], [2, false]);
+    assert.equal(requestsTo(suite.emulator, "PUT", `/conversion/mappingSets/${id}`).length, 2);
+    assert.equal(suite.emulator.dataflows.mappingSets()[0]?.versions.length, 3, "one new version");
+
+    // A 500 is not transient: read back, unapplied, and reported so.
+    suite.emulator.inject({ kind: "status", status: 500, route: `/conversion/mappingSets/${id}`, method: "PUT" });
+    const notApplied = await rejection(suite.client.updateMappingSet(id, withFirstName(mappingSetBody())), FlowServiceError);
+    assert.match(notApplied.message, /failed: 500 .*does not hold the name and mappings sent, so the update was not applied/);
+    assert.equal(suite.emulator.dataflows.mappingSets()[0]?.versions.length, 3, "not sent again");
+  });
+
+  it("a rename whose PUT fails without being applied is not taken for applied because the mappings are the same", async () => {
+    const { id } = await suite.client.createMappingSet(mappingSetBody("sql-server", "orders mapping"));
+    suite.emulator.inject({ kind: "status", status: 503, route: `/conversion/mappingSets/${id}`, method: "PUT", times: 50 });
+    const notApplied = await rejection(suite.client.updateMappingSet(id, { ...mappingSetBody("sql-server", "orders mapping v2") }), FlowServiceError);
+    assert.match(notApplied.message, /does not hold the name and mappings sent, so the update was not applied/);
+    assert.equal((await suite.client.getMappingSet(id))?.name, "orders mapping");
   });
 
   it("refuses to delete a set a flow pins, naming the flow; deletes it once the flow is gone", async () => {

@@ -128,7 +128,7 @@ describe("flow-service create: what a create may take for its own", () => {
     assert.ok(!isOwnConnection({ ...base, description: undefined }, body, identity));
   });
 
-  it("rules out other names, other specs, other auth specs and the live connection of a replacement", () => {
+  it("rules out other names, other specs and other auth specs; counts the live connection of a replacement, whatever its name", () => {
     assert.ok(!isOwnConnection({ ...base, name: "Synapse prod 2" }, body, identity));
     assert.ok(
       !isOwnConnection({ ...base, auth: { specName: "Service Principal Key Based Authentication" } }, body, identity),
@@ -136,7 +136,9 @@ describe("flow-service create: what a create may take for its own", () => {
     );
     assert.ok(isOwnConnection({ ...base, auth: { specName: body.auth.specName } }, body, identity));
     assert.ok(!isOwnConnection({ ...base, connectionSpec: { id: "spec-2" } }, body, identity));
-    assert.ok(!isOwnConnection(base, body, { key, excludeIds: ["c1"] }), "a live connection of the resource is never the result");
+    // A live connection of the resource is its own whatever its name: createSafely never takes it for the result, nor
+    // any older one of the resource (a generation a replacement replaced), and needs its creation time to know.
+    assert.ok(isOwnConnection({ ...base, name: "Synapse prod (renamed)" }, body, { key, excludeIds: ["C1"] }), "a live connection counts, to date the others");
   });
 
   it("reads and writes the marker at the end of the description", () => {

@@ -11,6 +11,7 @@ import { allVariants, inputsFor, urnOf, type Variant } from "../../harness/rig";
 import { startReliabilityRig, startRigHost, stopReliabilityRig, waitFor, type ReliabilityRig } from "../../harness/reliability-rig";
 import { startHostileProxy, type HostileProxy } from "../../harness/hostile-proxy";
 import { splitMarker } from "../../provider/flow-service/identity";
+import { createObjects, ObjectHost, objectInputs, PIPELINE_TYPES } from "../../harness/pipeline-rig";
 
 const variants = allVariants();
 const sqlServer = variants.find((v) => v.source === "sql-server")!;
@@ -85,6 +86,48 @@ describe("adversary: another stack's connection is never taken as ours", functio
     const ofDev = await created(dev, sqlServer, "orders", "dev");
     assert.equal(ofDev.id, lostOfDev.id, "dev's next run finds its own");
     assert.equal(rig.emulator.store.list().length, 2);
+  });
+});
+
+describe("adversary: a replaced object the engine is still to delete is never taken by the next replacement", function () {
+  this.timeout(60_000);
+  let rig: ReliabilityRig;
+  beforeEach(async () => (rig = await startReliabilityRig({ hosts: 2, httpTimeoutMs: 1_000, retryBaseMs: 5 })));
+  afterEach(() => stopReliabilityRig(rig));
+
+  it("a source connection replaced, its delete refused (kept as a pending delete), then replaced back in the next run: a new object, and the pending delete removes only the old one", async () => {
+    const [first, next] = rig.hosts as [ProviderHost, ProviderHost];
+    const run1 = await ObjectHost.on(first);
+    const made = await createObjects(run1, "sql-server", "orders", PIPELINE_TYPES);
+    const old = made.SourceConnection!;
+    // Run 1: another table replaces the source connection and its dataflow, create before delete.
+    const otherTable = { ...old.inputs, table: { tableName: "dbo.customers" } };
+    assert.deepEqual((await run1.diff(old, otherTable)).replaces, ["table.tableName"]);
+    const replacement = await run1.create("SourceConnection", "orders", otherTable);
+    const flowInputs = { ...made.Dataflow!.inputs, sourceConnectionId: replacement.id };
+    assert.deepEqual((await run1.diff(made.Dataflow!, flowInputs)).replaces, ["sourceConnectionId"]);
+    const flow = await run1.create("Dataflow", "orders", flowInputs);
+    await run1.delete(made.Dataflow!);
+    rig.emulator.inject({ kind: "status", status: 500, method: "DELETE", route: `/sourceConnections/${old.id}`, times: 50 });
+    await failure(run1.delete(old));
+    rig.emulator.clearFaults();
+
+    // Run 2, a new host: the first table again replaces the source connection; the old one is still a pending delete.
+    // Another pipeline's source connection is created first, so the run's listing of the sandbox is loaded.
+    const run2 = await ObjectHost.on(next);
+    await createObjects(run2, "sql-server", "customers", ["SourceConnection"], {}, { BaseConnection: made.BaseConnection! });
+    assert.deepEqual((await run2.diff(replacement, old.inputs)).replaces, ["table.tableName"]);
+    const back = await run2.create("SourceConnection", "orders", old.inputs);
+    assert.notEqual(back.id, old.id, "the pending delete is not taken for the new source connection");
+    const backFlow = { ...flow.inputs, sourceConnectionId: back.id };
+    await run2.diff(flow, backFlow);
+    const newFlow = await run2.create("Dataflow", "orders", backFlow);
+    await run2.delete(flow);
+    await run2.delete(replacement);
+    await run2.delete(old);
+    assert.ok(rig.emulator.dataflows.sourceConnections().some((s) => s.id === back.id), "the source connection in state is still in AEP");
+    assert.deepEqual(rig.emulator.dataflows.flows().map((f) => f.sourceConnectionIds), [[back.id]]);
+    assert.equal(newFlow.inputs["sourceConnectionId"], back.id);
   });
 });
 
@@ -352,6 +395,17 @@ describe("adversary: no secret in any error or stored failure reason, whatever t
     const error = await failure(created(host, quoted, "tested", "dev", { verify: true }));
     assert.ok(error.initFailure !== undefined, "the connection exists: its id is recorded");
     assertNoSecret(error.details + JSON.stringify(error.initFailure) + host.output, [password, String(quoted.params["connectionString"])], "the verify failure");
+  });
+
+  it("a base connection's password echoed by an error about a source connection that reads through it never shows", async () => {
+    const host = rig.hosts[0]!;
+    const base = await created(host, quoted, "lake");
+    const objects = await ObjectHost.on(host);
+    rig.emulator.inject({ kind: "status", status: 400, method: "POST", route: "/sourceConnections", body: echoBody([String(quoted.params["connectionString"]), password]) });
+    const inputs = objects.withIdentity("SourceConnection", "orders", objectInputs("SourceConnection", "sql-server", "orders", { BaseConnection: { type: "BaseConnection", name: "lake", id: base.id, outs: base.outs, inputs: base.checked } }));
+    const error = await failure(objects.create("SourceConnection", "orders", inputs));
+    assert.match(error.details, /POST \/sourceConnections failed: 400/);
+    assertNoSecret(error.details + JSON.stringify(error.initFailure ?? {}) + host.output, [password, "Pq\"Wm2=Lk9", String(quoted.params["connectionString"])], "the source connection's error");
   });
 
   it(`an IMS answer echoing the client secret (${imsSecret}) never shows`, async () => {
