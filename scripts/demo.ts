@@ -17,6 +17,7 @@ import * as path from "node:path";
 import { BUILT_IN_SCHEMAS, startEmulator, type Emulator } from "../emulator";
 import { azureInvokes, azureResourceOutputs, tenantId } from "../harness/azure-mocks";
 import { aepConfigEntries } from "../harness/aep-config";
+import { aepObjectCounts, pinnedMapping } from "../harness/aep-objects";
 import type { StepOp } from "../harness/engine-model";
 import { TestEngine, type EngineResult } from "../harness/test-engine";
 import { locate, type PulumiTools } from "../tools/pulumi/install";
@@ -72,8 +73,7 @@ function flowWrites(emulator: Emulator): number {
 
 /** Every AEP object the emulator holds: base connections and what dataflows are made of. */
 function objectsInAep(emulator: Emulator): number {
-  const d = emulator.dataflows;
-  return emulator.store.list().length + d.datasets().length + d.sourceConnections().length + d.targetConnections().length + d.mappingSets().length + d.flows().length;
+  return Object.values(aepObjectCounts(emulator)).reduce((sum, n) => sum + n, 0);
 }
 
 function check(result: EngineResult, what: string): void {
@@ -100,13 +100,6 @@ function printConnections(emulator: Emulator): void {
   }
 }
 
-/** The mapping set and version a flow pins. */
-function pinnedMapping(emulator: Emulator, flowId: string): { mappingId: string; version: number } {
-  const flow = emulator.dataflows.flows().find((f) => f.id === flowId)!;
-  const mapping = flow.transformations.find((t) => (t as { name?: string }).name === "Mapping") as { params: { mappingId: string; mappingVersion: number | string } } | undefined;
-  return { mappingId: mapping?.params.mappingId ?? "", version: Number(mapping?.params.mappingVersion ?? -1) };
-}
-
 /** One line per dataflow: what it reads, through which connection, when, and into which dataset. */
 function printDataflows(emulator: Emulator): void {
   const d = emulator.dataflows;
@@ -119,8 +112,7 @@ function printDataflows(emulator: Emulator): void {
     const reads = String(source?.params["tableName"] ?? source?.params["path"] ?? "?");
     const schedule = flow.scheduleParams ?? {};
     const every = `every ${String(schedule["interval"])} ${String(schedule["frequency"])}${Number(schedule["interval"]) === 1 ? "" : "s"}`;
-    const { version } = pinnedMapping(emulator, flow.id);
-    line(`      ${flow.name.padEnd(26)} ${short(flow.id)}  ${flow.state.padEnd(8)} ${every.padEnd(14)} ${reads} via "${connection?.name ?? "?"}" → "${dataset?.name ?? "?"}" (mapping v${version})`);
+    line(`      ${flow.name.padEnd(26)} ${short(flow.id)}  ${flow.state.padEnd(8)} ${every.padEnd(14)} ${reads} via "${connection?.name ?? "?"}" → "${dataset?.name ?? "?"}" (mapping v${pinnedMapping(flow).mappingVersion})`);
   }
 }
 
@@ -188,9 +180,9 @@ async function demoWithTestEngine(emulator: Emulator, stateDir: string): Promise
   [result, took] = await timed(() => engine.up());
   check(result, "schedule and mapping change");
   const pinsCurrent = emulator.dataflows.flows().every((f) => {
-    const { mappingId, version } = pinnedMapping(emulator, f.id);
+    const { mappingId, mappingVersion } = pinnedMapping(f);
     const set = emulator.dataflows.mappingSets().find((m) => m.id === mappingId);
-    return set !== undefined && set.versions[set.versions.length - 1]!.version === version;
+    return set !== undefined && set.versions[set.versions.length - 1]!.version === mappingVersion;
   });
   step(
     "every 6 hours instead of 1 (ingestEveryHours) + map is_gift and updated_at (mapOrderDetails), pulumi up",
@@ -341,10 +333,10 @@ async function demoWithPulumiCli(tools: PulumiTools, emulator: Emulator, stateDi
   await cli(["preview", "--diff"]);
   step("pulumi up");
   await cli(["up", "--yes", "--skip-preview"]);
-  const pinned = pinnedMapping(emulator, flow().id);
-  line(`    flow ${short(flow().id)} ${flow().id === flowBefore ? "kept (changed in place)" : "REPLACED"}; it pins mapping set ${short(pinned.mappingId)} version ${pinned.version}`);
+  const pinned = pinnedMapping(flow());
+  line(`    flow ${short(flow().id)} ${flow().id === flowBefore ? "kept (changed in place)" : "REPLACED"}; it pins mapping set ${short(pinned.mappingId)} version ${pinned.mappingVersion}`);
   printDataflows(emulator);
-  expect(flow().id === flowBefore && pinned.version === 1, "the schedule and mapping changed in place");
+  expect(flow().id === flowBefore && pinned.mappingVersion === 1, "the schedule and mapping changed in place");
 
   step("edit index.ts: read another file");
   editProgram(cwd, `path: "/acme-customers/customers.csv",`, `path: "/acme-customers/2027/customers.csv",`);

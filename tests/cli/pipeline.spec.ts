@@ -11,7 +11,8 @@
 import * as assert from "node:assert/strict";
 import type { EngineEvent, OpType, Stack } from "@pulumi/pulumi/automation";
 import { BUILT_IN_SCHEMAS, startEmulator, type Emulator } from "../../emulator";
-import { cliStack, cliTools, flowRequests, makeProgram, plainSecretsIn, SECRETS, type CliStack } from "./support";
+import { aepObjectCounts, flowOf, pinnedMapping } from "../../harness/aep-objects";
+import { assertNoStackTrace, cliStack, cliTools, flowRequests, makeProgram, plainSecretsIn, SECRETS, type CliStack } from "./support";
 
 const DYNAMIC = "pulumi-nodejs:dynamic/aep:";
 const SCHEMA_ID = BUILT_IN_SCHEMAS[0]!.id;
@@ -157,11 +158,6 @@ function changes(events: EngineEvent[]): string[] {
   return ops(events).filter((op) => !op.startsWith("same "));
 }
 
-/** No line of a Node.js stack trace (`    at fn (file:line:col)`). */
-function assertNoStackTrace(text: string): void {
-  assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, text);
-}
-
 describe("real Pulumi CLI: the dataflow chain of five sources and a raw chain", function () {
   this.timeout(600_000);
   let emulator: Emulator;
@@ -191,28 +187,9 @@ describe("real Pulumi CLI: the dataflow chain of five sources and a raw chain", 
     });
   }
 
-  function flow(id: string) {
-    const found = emulator.dataflows.flows().find((f) => f.id === id);
-    assert.ok(found, `AEP holds flow ${id}`);
-    return found;
-  }
-
-  function mappingOf(flowId: string): { mappingId: string; mappingVersion: number } {
-    const mapping = flow(flowId).transformations.find((t) => (t as { name: string }).name === "Mapping") as { params: { mappingId: string; mappingVersion: number | string } };
-    return { mappingId: mapping.params.mappingId, mappingVersion: Number(mapping.params.mappingVersion) };
-  }
-
-  function counts(): Record<string, number> {
-    const d = emulator.dataflows;
-    return {
-      baseConnections: emulator.store.list().length,
-      sourceConnections: d.sourceConnections().length,
-      targetConnections: d.targetConnections().length,
-      mappingSets: d.mappingSets().length,
-      flows: d.flows().length,
-      datasets: d.datasets().length,
-    };
-  }
+  const flow = (id: string) => flowOf(emulator, id);
+  const mappingOf = (flowId: string) => pinnedMapping(flow(flowId));
+  const counts = () => aepObjectCounts(emulator);
 
   before(async function () {
     const tools = cliTools();

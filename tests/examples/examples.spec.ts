@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BUILT_IN_SCHEMAS, startEmulator, type Emulator } from "../../emulator";
+import { aepObjectCounts, flowOf, pinnedMapping } from "../../harness/aep-objects";
 import { isEncryptedSecret } from "../../harness/state";
 import { TestEngine, type EngineResult, type StepOp } from "../../harness/test-engine";
 import { aepConfigEntries } from "../../harness/aep-config";
@@ -145,8 +146,7 @@ describe("examples/quickstart through the test engine", function () {
     assertSucceeded(result);
     assert.deepEqual(connectionOps(result), { "quickstart-lake": "delete" });
     assert.equal(emulator.store.list().length, 0);
-    const d = emulator.dataflows;
-    assert.deepEqual([d.flows(), d.sourceConnections(), d.targetConnections(), d.mappingSets(), d.datasets()].map((list) => list.length), [0, 0, 0, 0, 0]);
+    assert.deepEqual(aepObjectCounts(emulator), { baseConnections: 0, datasets: 0, sourceConnections: 0, targetConnections: 0, mappingSets: 0, flows: 0 });
   });
 });
 
@@ -211,22 +211,11 @@ describe("examples/all-sources through the test engine", function () {
       .sort();
   }
 
-  function flow(id: string) {
-    const found = emulator.dataflows.flows().find((f) => f.id === id);
-    assert.ok(found, `AEP holds flow ${id}`);
-    return found;
-  }
-
-  /** The mapping set and version a flow pins. */
-  function pinned(flowId: string): { mappingId: string; mappingVersion: number } {
-    const mapping = flow(flowId).transformations.find((t) => (t as { name: string }).name === "Mapping") as { params: { mappingId: string; mappingVersion: number | string } };
-    return { mappingId: mapping.params.mappingId, mappingVersion: Number(mapping.params.mappingVersion) };
-  }
-
-  function objectCounts(): number[] {
-    const d = emulator.dataflows;
-    return [d.sourceConnections().length, d.targetConnections().length, d.mappingSets().length, d.flows().length, d.datasets().length];
-  }
+  const flow = (id: string) => flowOf(emulator, id);
+  const pinned = (flowId: string) => pinnedMapping(flow(flowId));
+  const EMPTY = { baseConnections: 0, datasets: 0, sourceConnections: 0, targetConnections: 0, mappingSets: 0, flows: 0 };
+  /** What AEP holds with the five pipelines and their dataset (and `baseConnections` connections). */
+  const PIPELINES = { baseConnections: 6, datasets: 1, sourceConnections: 5, targetConnections: 5, mappingSets: 5, flows: 5 };
 
   it("preview plans six connection creates, a dataset and five dataflows, and writes nothing", async () => {
     const result = await engine.preview();
@@ -278,7 +267,7 @@ describe("examples/all-sources through the test engine", function () {
   });
 
   it("up also creates a dataset and one enabled dataflow per source into it, each reading through its source's connection", async () => {
-    assert.deepEqual(objectCounts(), [5, 5, 5, 5, 1]);
+    assert.deepEqual(aepObjectCounts(emulator), PIPELINES);
     const dataset = emulator.dataflows.datasets()[0]!;
     assert.equal(dataset.id, idOf("Dataset/orders"));
     const flowIds = upOutputs["flowIds"] as Record<string, string>;
@@ -360,7 +349,7 @@ describe("examples/all-sources through the test engine", function () {
     assert.equal(emulator.dataflows.sourceConnections().find((c) => c.id === flowAfter.sourceConnectionIds[0])!.params["tableName"], "dbo.orders_2027");
     assert.ok(!emulator.dataflows.flows().some((f) => f.id === flowBefore), "the old flow is gone");
     assert.ok(!emulator.dataflows.sourceConnections().some((c) => c.id === sourceBefore), "the old source connection is gone");
-    assert.deepEqual(objectCounts(), [5, 5, 5, 5, 1]);
+    assert.deepEqual(aepObjectCounts(emulator), PIPELINES);
   });
 
   it("refresh after an out-of-band disable records it; the next up enables the flow again", async () => {
@@ -393,13 +382,13 @@ describe("examples/all-sources through the test engine", function () {
     assert.notEqual(customers.id, customersBefore);
     const source = emulator.dataflows.sourceConnections().find((c) => c.id === customers.sourceConnectionIds[0])!;
     assert.equal(source.baseConnectionId, idOf("BaseConnection/lake"));
-    assert.deepEqual(objectCounts(), [5, 5, 5, 5, 1]);
+    assert.deepEqual(aepObjectCounts(emulator), PIPELINES);
   });
 
   it("destroy deletes every connection, dataflow and dataset", async () => {
     const result = await engine.destroy();
     assertSucceeded(result);
     assert.equal(emulator.store.list().length, 0);
-    assert.deepEqual(objectCounts(), [0, 0, 0, 0, 0]);
+    assert.deepEqual(aepObjectCounts(emulator), EMPTY);
   });
 });
