@@ -10,6 +10,7 @@ import * as random from "@pulumi/random";
 import {
   AdlsGen2Connection,
   DatabricksConnection,
+  Dataset,
   SqlServerConnection,
   SynapseConnection,
   TableStorageConnection,
@@ -31,6 +32,9 @@ const lake = new storage.StorageAccount("lake", {
   minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
 });
 const lakeKeys = storage.listStorageAccountKeysOutput({ resourceGroupName: group.name, accountName: lake.name });
+// Where the customer files land (the ADLS Gen2 dataflow reads /acme-customers/customers.csv) and the orders table.
+new storage.BlobContainer("acme-customers", { resourceGroupName: group.name, accountName: lake.name, containerName: "acme-customers" });
+new storage.Table("orders", { resourceGroupName: group.name, accountName: lake.name, tableName: "orders" });
 
 // --- An Entra ID application that AEP uses to read the lake and the Synapse pool.
 const reader = new azuread.Application("aep-reader", { displayName: `${prefix} AEP reader` });
@@ -117,7 +121,80 @@ const bricksConnection = new DatabricksConnection("bricks", {
   database: config.get("databricksDatabase") ?? "default",
 });
 
-/** Base connection ids, for dataflows. */
+// --- AEP dataflows: one per source, all into one dataset of your XDM schema.
+// The schema is made in AEP's Schema Registry; `schemaId` is its $id, and its tenant namespace holds the order and
+// customer fields mapped below (orderId, customerId, amount, isGift, updatedAt).
+const schemaId = config.require("schemaId");
+const ns = config.get("tenantNamespace") ?? "_acme";
+// Every dataflow runs every `ingestEveryHours` hours from `firstRun` (ISO 8601 with a zone): change either and the
+// dataflows are updated in place (a first run that has already passed can no longer change: that replaces them).
+const schedule = { frequency: "hour" as const, interval: config.getNumber("ingestEveryHours") ?? 1, startTime: config.get("firstRun") ?? "2030-01-07T06:00:00Z" };
+
+// Catalog cannot rename a dataset (any change replaces it, empty), so its name does not follow `namePrefix`.
+const dataset = new Dataset("orders", { name: "Orders and customers", schemaId });
+
+// Order columns to XDM fields; `mapOrderDetails` adds two (a new mapping set version, the dataflows follow in place).
+const orderMappings = [
+  { source: "customer_id", destination: `${ns}.customerId` },
+  { source: "amount", destination: `${ns}.amount` },
+  ...(config.getBoolean("mapOrderDetails")
+    ? [
+        { source: "is_gift", destination: `${ns}.isGift` },
+        { source: "updated_at", destination: `${ns}.updatedAt` },
+      ]
+    : []),
+];
+const ordersOf = (idColumn: string) => [{ source: idColumn, destination: `${ns}.orderId` }, ...orderMappings];
+
+const warehouseOrders = warehouse.ingest("warehouse-orders", {
+  displayName: `${prefix} warehouse orders`,
+  table: "sales.orders",
+  deltaColumn: "updated_at",
+  dataset,
+  mappings: ordersOf("id"),
+  schedule,
+});
+// Which table it reads: a change replaces this dataflow and its source connection (AEP does not retarget a live one).
+const sqlOrders = orders.ingest("orders", {
+  displayName: `${prefix} orders`,
+  table: config.get("ordersTable") ?? "dbo.orders",
+  deltaColumn: { name: "updated_at", dateFormat: "yyyy-MM-dd HH:mm:ss" },
+  dataset,
+  mappings: ordersOf("id"),
+  schedule,
+});
+const customers = lakeConnection.ingest("customers", {
+  displayName: `${prefix} customers`,
+  path: "/acme-customers/customers.csv",
+  format: "delimited",
+  dataset,
+  mappings: [
+    { source: "id", destination: `${ns}.customerId` },
+    { source: "email", destination: "personalEmail.address" },
+    { source: "first_name", destination: "person.name.firstName" },
+    { source: "last_name", destination: "person.name.lastName" },
+  ],
+  schedule,
+});
+// Table Storage rows: the order id is the RowKey, and Timestamp is when the row last changed.
+const tableOrders = tables.ingest("table-orders", {
+  displayName: `${prefix} table orders`,
+  table: "orders",
+  deltaColumn: "Timestamp",
+  dataset,
+  mappings: ordersOf("RowKey"),
+  schedule,
+});
+const lakehouseOrders = bricksConnection.ingest("lakehouse-orders", {
+  displayName: `${prefix} lakehouse orders`,
+  table: "default.orders",
+  deltaColumn: "updated_at",
+  dataset,
+  mappings: ordersOf("id"),
+  schedule,
+});
+
+/** Base connection ids (other programs' dataflows can read through them too). */
 export const connectionIds = {
   synapse: warehouse.connectionId,
   synapseServicePrincipal: warehouseSp.connectionId,
@@ -125,4 +202,15 @@ export const connectionIds = {
   adlsGen2: lakeConnection.connectionId,
   tableStorage: tables.connectionId,
   databricks: bricksConnection.connectionId,
+};
+
+export const datasetId = dataset.datasetId;
+
+/** The dataflows' ids in AEP, one per source. */
+export const flowIds = {
+  synapse: warehouseOrders.flowId,
+  sqlServer: sqlOrders.flowId,
+  adlsGen2: customers.flowId,
+  tableStorage: tableOrders.flowId,
+  databricks: lakehouseOrders.flowId,
 };

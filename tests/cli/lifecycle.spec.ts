@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../../emulator";
-import { cliStack, cliTools, flowRequests, makeProgram, plainSecretsIn, SECRETS, type CliStack } from "./support";
+import { assertNoStackTrace, cliStack, cliTools, flowRequests, makeProgram, plainSecretsIn, SECRETS, type CliStack } from "./support";
 
 const CONNECTION = "pulumi-nodejs:dynamic/aep:BaseConnection";
 const COMPONENTS = 6;
@@ -25,11 +25,6 @@ function connectionOps(events: EngineEvent[]): Map<string, string> {
 
 function ids(emulator: Emulator): string {
   return emulator.store.list().map((c) => `${c.id}`).sort().join(",");
-}
-
-/** No line of a Node.js stack trace (`    at fn (file:line:col)`). */
-function assertNoStackTrace(text: string): void {
-  assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, text);
 }
 
 describe("real Pulumi CLI: lifecycle of all five components and a raw BaseConnection", function () {

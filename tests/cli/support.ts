@@ -6,6 +6,7 @@
  * Everything here is offline: file backend, passphrase secrets provider, no update check, a temp PULUMI_HOME (so no
  * plugin of the user's is seen and nothing is downloaded; the programs need no resource plugin).
  */
+import * as assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -308,6 +309,11 @@ export function plainSecretsIn(text: string, emulator: Emulator): string[] {
   const all = [...Object.values(SECRETS), emulator.client.clientSecret];
   // The SQL password is written into the connection string with ADO.NET quoting; look for its distinctive part too.
   return all.filter((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1)));
+}
+
+/** Fails when `text` holds a line of a Node.js stack trace (`    at fn (file:line:col)`). */
+export function assertNoStackTrace(text: string): void {
+  assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, text);
 }
 
 /** Collects a child's output and resolves when it exits. */

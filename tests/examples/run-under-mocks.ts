@@ -4,6 +4,7 @@
  *
  * Usage: node -r ts-node/register/transpile-only run-under-mocks.ts <example dir> <config JSON>
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { azureInvokes, azureResourceOutputs } from "../../harness/azure-mocks";
@@ -12,6 +13,24 @@ interface Registered {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+}
+
+/** An id of the shape AEP gives each object type (the pipeline component checks a dataset's), from the resource name. */
+export function aepIdOf(type: string, name: string): string | undefined {
+  const hex = createHash("sha256").update(`${type}::${name}`).digest("hex");
+  switch (type) {
+    case "pulumi-nodejs:dynamic/aep:Dataset":
+      return hex.slice(0, 24);
+    case "pulumi-nodejs:dynamic/aep:MappingSet":
+      return hex.slice(0, 32);
+    case "pulumi-nodejs:dynamic/aep:BaseConnection":
+    case "pulumi-nodejs:dynamic/aep:SourceConnection":
+    case "pulumi-nodejs:dynamic/aep:TargetConnection":
+    case "pulumi-nodejs:dynamic/aep:Dataflow":
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    default:
+      return undefined;
+  }
 }
 
 async function main(): Promise<void> {
@@ -24,8 +43,9 @@ async function main(): Promise<void> {
       newResource(args) {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
         const outputs = azureResourceOutputs(args.type, args.name, args.inputs as Record<string, unknown>) ?? args.inputs;
-        const id = typeof outputs["id"] === "string" ? (outputs["id"] as string) : `${args.name}-id`;
-        return { id, state: { ...outputs, connectionId: `${args.name}-connection-id` } };
+        const id = aepIdOf(args.type, args.name) ?? (typeof outputs["id"] === "string" ? (outputs["id"] as string) : `${args.name}-id`);
+        const version = args.type === "pulumi-nodejs:dynamic/aep:MappingSet" ? { version: 0 } : {};
+        return { id, state: { ...outputs, ...version, connectionId: `${args.name}-connection-id` } };
       },
       call(args) {
         return azureInvokes(args.token, args.inputs as Record<string, unknown>) ?? {};
@@ -42,7 +62,9 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ registered, exports: Object.keys(program) })}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { findAuthVariant, sourceKeys, sources } from "../../provider/sources";
-import { startEmulator, type Emulator } from "../../emulator";
+import { BUILT_IN_SCHEMAS, startEmulator, type Emulator } from "../../emulator";
 import { azureInvokes, azureResourceOutputs, mockSecrets, tenantId } from "../../harness/azure-mocks";
 import { repositoryRoot } from "../../harness/provider-host";
 import { TestEngine, type ConfigEntry, type EngineResult } from "../../harness/test-engine";
@@ -127,6 +127,8 @@ describe("secret scan of a full run of the example programs", function () {
         ...aepConfigEntries(emulator),
         "aep-all-sources:databricksClusterId": { value: "0923-164208-abcd1234" },
         "aep-all-sources:databricksToken": { value: databricksToken, secret: true },
+        "aep-all-sources:schemaId": { value: BUILT_IN_SCHEMAS[0]!.id },
+        "aep-all-sources:tenantNamespace": { value: "_acmeemulator" },
       },
     });
     collect("preview", await engine.preview(), stateFile);
