@@ -18,18 +18,21 @@ import {
   splitMarker,
   type CreateIdentity,
   type Flow,
+  type FlowServiceClient,
   type FlowTransformation,
   type JsonPatchOperation,
+  type ListingSnapshot,
 } from "../flow-service";
-import type { FlowServiceClient, ListingSnapshot, Flow as WireFlow } from "../flow-service";
 import { hasUnknown, sameJson } from "../shared/check";
 import {
+  COMMON_STORED_SHAPE,
   DataflowObjectProvider,
   markedDescription,
   nameAndDescriptionPatch,
   type CommonOutputs,
   type CreatedOutputs,
   type ObjectCalls,
+  parseStoredWith,
   type Validated,
 } from "../shared/object-provider";
 import { patchDeclared, writeExisting } from "../shared/writes";
@@ -71,8 +74,6 @@ const storedSchema = z
     enabled: z.boolean().optional(),
     source: z.string().optional(),
     flowSpecId: z.string().optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
     sourceConnectionId: z.string().optional(),
     targetConnectionId: z.string().optional(),
     mappingSetId: z.string().optional(),
@@ -81,9 +82,7 @@ const storedSchema = z
     schedule: z.object({ frequency: z.string(), interval: z.number().optional(), startTime: z.number(), backfill: z.boolean().optional() }).loose().optional(),
     lastRunId: z.string().optional(),
     lastRunStatus: z.string().optional(),
-    sandboxName: z.string().optional(),
-    identity: z.string().optional(),
-    timeouts: z.record(z.string(), z.string()).optional(),
+    ...COMMON_STORED_SHAPE,
   })
   .loose();
 
@@ -123,7 +122,7 @@ function started(schedule: Schedule | undefined, now: number): boolean {
 }
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `Dataflow`. */
-export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Stored, WireFlow> {
+export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Stored, Flow> {
   protected readonly what = "dataflow";
 
   protected validate(raw: Record<string, unknown>): Validated<DataflowInputs> {
@@ -131,9 +130,7 @@ export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Sto
   }
 
   protected parseStored(raw: Record<string, unknown>, id: string): Stored {
-    const parsed = storedSchema.safeParse({ ...raw, flowId: id });
-    if (!parsed.success) throw new Error(`The stored state of dataflow ${id} is not readable (${z.prettifyError(parsed.error)}).`);
-    return parsed.data as Stored;
+    return parseStoredWith(storedSchema, raw, "flowId", id, this.what) as Stored;
   }
 
   protected replaceKeys(olds: Stored, inputs: DataflowInputs): string[] {
@@ -191,11 +188,11 @@ export class DataflowProvider extends DataflowObjectProvider<DataflowInputs, Sto
     } as Stored;
   }
 
-  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<WireFlow> {
+  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<Flow> {
     return client.flowSnapshot({ sandboxName });
   }
 
-  protected async createObject(calls: ObjectCalls, inputs: DataflowInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<WireFlow> | undefined): Promise<CreatedOutputs<Stored>> {
+  protected async createObject(calls: ObjectCalls, inputs: DataflowInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<Flow> | undefined): Promise<CreatedOutputs<Stored>> {
     const description = markedDescription(inputs);
     const created = await calls.client.createFlow(
       {

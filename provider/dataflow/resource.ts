@@ -4,8 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../serialized-provider";
-import { resourceIdentity } from "../shared/resource-identity";
-import type { OperationTimeouts } from "../shared/timeouts";
+import { objectProps, type ObjectCommonArgs } from "../shared/resource-identity";
 import type { FileSourceKey, SourceKey } from "../sources";
 
 /**
@@ -45,7 +44,7 @@ export interface DeltaColumnArgs {
 }
 
 /** Arguments of every {@link Dataflow}. */
-export interface DataflowCommonArgs<K extends SourceKey> {
+export interface DataflowCommonArgs<K extends SourceKey> extends ObjectCommonArgs {
   /**
    * Registry key of the source (`synapse`, `sql-server`, `adls-gen2`, `table-storage`, `databricks`): it chooses the
    * flow spec (`CRMToAEP` for the table sources, `CloudStorageToAEP` for ADLS Gen2). Must be known at preview.
@@ -67,10 +66,6 @@ export interface DataflowCommonArgs<K extends SourceKey> {
   schedule: pulumi.Input<ScheduleArgs>;
   /** Enabled (runs on its schedule) or disabled. Changes in place. @default true */
   enabled?: pulumi.Input<boolean>;
-  /** Sandbox; its connections'. @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod` */
-  sandboxName?: pulumi.Input<string>;
-  /** Deadlines of the operations. @default { create: "5m", read: "2m", update: "5m", delete: "5m" } */
-  timeouts?: pulumi.Input<OperationTimeouts>;
 }
 
 /** Arguments of a {@link Dataflow} from source `K`: a table source's flow needs a delta column, a file source's takes none. */
@@ -81,8 +76,6 @@ export type DataflowArgs<K extends SourceKey = SourceKey> = DataflowCommonArgs<K
         /** The column incremental runs read. Changing it replaces the dataflow. */
         deltaColumn: pulumi.Input<DeltaColumnArgs>;
       });
-
-const TYPE = "pulumi-nodejs:dynamic/aep:Dataflow";
 
 /**
  * An AEP dataflow (`POST /flows`): moves the data of a source connection through a mapping set into a target
@@ -106,17 +99,7 @@ export class Dataflow<K extends SourceKey = SourceKey> extends pulumi.dynamic.Re
   declare readonly sandboxName: pulumi.Output<string>;
 
   constructor(name: string, args: DataflowArgs<K>, opts?: pulumi.CustomResourceOptions) {
-    const props = {
-      ...args,
-      etag: undefined,
-      state: undefined,
-      flowSpecId: undefined,
-      lastRunStatus: undefined,
-      lastRunId: undefined,
-      sandboxName: args.sandboxName,
-      identity: resourceIdentity(TYPE, name, opts?.parent),
-    };
-    super(serializedProvider("Dataflow"), name, props, opts, "aep", "Dataflow");
+    super(serializedProvider("Dataflow"), name, objectProps("Dataflow", name, args, ["etag", "state", "flowSpecId", "lastRunStatus", "lastRunId"], opts?.parent), opts, "aep", "Dataflow");
     this.flowId = this.id;
   }
 }

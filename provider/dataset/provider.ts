@@ -10,7 +10,7 @@ import { splitMarker, XDM_SCHEMA_CONTENT_TYPE, type CreateIdentity } from "../fl
 import type { FlowServiceClient, ListingSnapshot, Dataset as WireDataset } from "../flow-service";
 import { sameJson, UNKNOWN } from "../shared/check";
 import { fieldFailures } from "../shared/fields";
-import { DataflowObjectProvider, markedDescription, type CommonInputs, type CommonOutputs, type CreatedOutputs, type ObjectCalls, type Validated } from "../shared/object-provider";
+import { COMMON_STORED_SHAPE, DataflowObjectProvider, markedDescription, type CommonInputs, type CommonOutputs, type CreatedOutputs, type ObjectCalls, type Validated, parseStoredWith } from "../shared/object-provider";
 import { commonRules, SCHEMA_ID_RULE } from "../shared/rules";
 import { knownTimeouts, timeoutsFailures } from "../shared/timeouts";
 import { booleanParam } from "../sources/formats";
@@ -59,13 +59,9 @@ const storedSchema = z
   .object({
     datasetId: z.string(),
     schemaId: z.string().optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
     profileEnabled: z.boolean().optional(),
     state: z.string().optional(),
-    sandboxName: z.string().optional(),
-    identity: z.string().optional(),
-    timeouts: z.record(z.string(), z.string()).optional(),
+    ...COMMON_STORED_SHAPE,
   })
   .loose();
 
@@ -83,9 +79,7 @@ export class DatasetProvider extends DataflowObjectProvider<DatasetInputs, Store
   }
 
   protected parseStored(raw: Record<string, unknown>, id: string): Stored {
-    const parsed = storedSchema.safeParse({ ...raw, datasetId: id });
-    if (!parsed.success) throw new Error(`The stored state of dataset ${id} is not readable (${z.prettifyError(parsed.error)}).`);
-    return parsed.data as Stored;
+    return parseStoredWith(storedSchema, raw, "datasetId", id, this.what) as Stored;
   }
 
   protected replaceKeys(olds: Stored, inputs: DatasetInputs): string[] {

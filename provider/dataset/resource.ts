@@ -4,11 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../serialized-provider";
-import { resourceIdentity } from "../shared/resource-identity";
-import type { OperationTimeouts } from "../shared/timeouts";
+import { objectProps, type ObjectCommonArgs } from "../shared/resource-identity";
 
 /** Arguments of a {@link Dataset}. Every argument but `timeouts` replaces the dataset when it changes. */
-export interface DatasetArgs {
+export interface DatasetArgs extends ObjectCommonArgs {
   /** Display name in AEP. */
   name: pulumi.Input<string>;
   /** Free-text description. @default none */
@@ -20,13 +19,7 @@ export interface DatasetArgs {
   schemaId: pulumi.Input<string>;
   /** Make the dataset Profile-enabled (the schema must be too). @default false */
   profileEnabled?: pulumi.Input<boolean>;
-  /** Sandbox. @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod` */
-  sandboxName?: pulumi.Input<string>;
-  /** Deadlines of the operations, e.g. `{ create: "10m" }`. @default { create: "5m", read: "2m", update: "5m", delete: "5m" } */
-  timeouts?: pulumi.Input<OperationTimeouts>;
 }
-
-const TYPE = "pulumi-nodejs:dynamic/aep:Dataset";
 
 /**
  * An AEP Catalog dataset (`POST /dataSets`): where a dataflow's data lands. Catalog documents no update of a
@@ -46,8 +39,7 @@ export class Dataset extends pulumi.dynamic.Resource {
   declare readonly sandboxName: pulumi.Output<string>;
 
   constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, state: undefined, sandboxName: args.sandboxName, identity: resourceIdentity(TYPE, name, opts?.parent) };
-    super(serializedProvider("Dataset"), name, props, opts, "aep", "Dataset");
+    super(serializedProvider("Dataset"), name, objectProps("Dataset", name, args, ["state"], opts?.parent), opts, "aep", "Dataset");
     this.datasetId = this.id;
   }
 }

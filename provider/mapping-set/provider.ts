@@ -22,7 +22,7 @@ import {
 import type { FlowServiceClient, ListingSnapshot, MappingSet as WireMappingSet } from "../flow-service";
 import { canonicalJson, isObject, UNKNOWN, type CheckFailure } from "../shared/check";
 import { fieldFailures, propertyPath } from "../shared/fields";
-import { DataflowObjectProvider, type CommonInputs, type CommonOutputs, type CreatedOutputs, type ObjectCalls, type Validated } from "../shared/object-provider";
+import { COMMON_STORED_SHAPE, DataflowObjectProvider, type CommonInputs, type CommonOutputs, type CreatedOutputs, type ObjectCalls, type Validated, parseStoredWith } from "../shared/object-provider";
 import { IDENTITY_RULE, SANDBOX_RULE, SCHEMA_ID_RULE } from "../shared/rules";
 import { knownTimeouts, timeoutsFailures } from "../shared/timeouts";
 import { inUseFailure, writeExisting } from "../shared/writes";
@@ -162,12 +162,9 @@ const storedSchema = z
   .object({
     mappingSetId: z.string(),
     version: z.number().optional(),
-    name: z.string().optional(),
     schemaId: z.string().optional(),
     mappings: z.array(z.record(z.string(), z.unknown())).optional(),
-    sandboxName: z.string().optional(),
-    identity: z.string().optional(),
-    timeouts: z.record(z.string(), z.string()).optional(),
+    ...COMMON_STORED_SHAPE,
   })
   .loose();
 
@@ -182,9 +179,7 @@ export class MappingSetProvider extends DataflowObjectProvider<MappingSetInputs,
   }
 
   protected parseStored(raw: Record<string, unknown>, id: string): Stored {
-    const parsed = storedSchema.safeParse({ ...raw, mappingSetId: id });
-    if (!parsed.success) throw new Error(`The stored state of mapping set ${id} is not readable (${z.prettifyError(parsed.error)}).`);
-    return parsed.data as Stored;
+    return parseStoredWith(storedSchema, raw, "mappingSetId", id, this.what) as Stored;
   }
 
   protected replaceKeys(olds: Stored, inputs: MappingSetInputs): string[] {

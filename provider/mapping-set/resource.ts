@@ -4,8 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../serialized-provider";
-import { resourceIdentity } from "../shared/resource-identity";
-import type { OperationTimeouts } from "../shared/timeouts";
+import { objectProps, type ObjectCommonArgs } from "../shared/resource-identity";
 import type { MappingSourceType } from "../flow-service";
 
 /** One mapping from a source field (or an expression, or a constant) to an XDM path. */
@@ -27,7 +26,7 @@ export interface MappingArgs {
 }
 
 /** Arguments of a {@link MappingSet}. */
-export interface MappingSetArgs {
+export interface MappingSetArgs extends ObjectCommonArgs {
   /** The set's name in Data Prep. Changing it makes a new version, in place. */
   name: pulumi.Input<string>;
   /** The output schema's `$id`: the target dataset's schema (FLOW-1425 otherwise). Changing it replaces the set. */
@@ -37,13 +36,7 @@ export interface MappingSetArgs {
    * Changing them makes a new version (a full PUT), in place; a dataflow follows through its `mappingVersion`.
    */
   mappings: pulumi.Input<pulumi.Input<MappingArgs>[]>;
-  /** Sandbox. @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod` */
-  sandboxName?: pulumi.Input<string>;
-  /** Deadlines of the operations. @default { create: "5m", read: "2m", update: "5m", delete: "5m" } */
-  timeouts?: pulumi.Input<OperationTimeouts>;
 }
-
-const TYPE = "pulumi-nodejs:dynamic/aep:MappingSet";
 
 /**
  * An AEP Data Prep mapping set (`POST /mappingSets`). Data Prep versions it: each update is a full PUT that makes the
@@ -61,8 +54,7 @@ export class MappingSet extends pulumi.dynamic.Resource {
   declare readonly sandboxName: pulumi.Output<string>;
 
   constructor(name: string, args: MappingSetArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, version: undefined, sandboxName: args.sandboxName, identity: resourceIdentity(TYPE, name, opts?.parent) };
-    super(serializedProvider("MappingSet"), name, props, opts, "aep", "MappingSet");
+    super(serializedProvider("MappingSet"), name, objectProps("MappingSet", name, args, ["version"], opts?.parent), opts, "aep", "MappingSet");
     this.mappingSetId = this.id;
   }
 }

@@ -13,6 +13,7 @@
  * - delete: "gone" counts as done; refused while a flow uses the object, naming the flows.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { withMarker, type CreateIdentity, type FlowServiceClient, type JsonPatchOperation } from "../flow-service";
 import type { ListingSnapshot, Recovered } from "../flow-service/safe-create";
 import { hasUnknown, plain, sameRecord, type CheckFailure } from "./check";
@@ -40,6 +41,25 @@ export interface CommonOutputs {
   sandboxName?: string | undefined;
   identity?: string | undefined;
   timeouts?: Timeouts | undefined;
+}
+
+/** The zod shape of the stored fields every object type has; older state may lack any of them. */
+export const COMMON_STORED_SHAPE = {
+  name: z.string().optional(),
+  description: z.string().optional(),
+  sandboxName: z.string().optional(),
+  identity: z.string().optional(),
+  timeouts: z.record(z.string(), z.string()).optional(),
+};
+
+/**
+ * The stored outputs of an object of kind `what`, parsed with `schema` (lenient: unknown fields kept, later ones
+ * optional), its id set under `idKey`. State no version can read is a clear error.
+ */
+export function parseStoredWith<T>(schema: z.ZodType<T>, raw: Record<string, unknown>, idKey: string, id: string, what: string): T {
+  const parsed = schema.safeParse({ ...raw, [idKey]: id });
+  if (!parsed.success) throw new Error(`The stored state of ${what} ${id} is not readable (${z.prettifyError(parsed.error)}).`);
+  return parsed.data;
 }
 
 /** What one operation's calls go through: the session's client and the operation's call options. */

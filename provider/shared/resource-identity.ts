@@ -4,6 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import type { ObjectTypeName } from "../objects";
+import type { OperationTimeouts } from "./timeouts";
 
 /**
  * The key of the marker a create writes into the object's marker field (a description; a mapping set's name) (flow-service/identity.ts): a digest of
@@ -37,3 +39,30 @@ function organization(): string {
   }
 }
 
+
+/** Arguments every dataflow object resource takes besides its own. */
+export interface ObjectCommonArgs {
+  /**
+   * Sandbox holding the object: the sandbox of the objects it refers to. Changing it replaces the object.
+   * @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod`
+   */
+  sandboxName?: pulumi.Input<string>;
+  /**
+   * Deadlines of the object's operations, retries included, as durations such as `"90s"` or `"10m"`.
+   * @default { create: "5m", read: "2m", update: "5m", delete: "5m" }
+   */
+  timeouts?: pulumi.Input<OperationTimeouts>;
+}
+
+/**
+ * The property bag of the dynamic resource `name` of object type `type`: its arguments, its computed outputs as
+ * `undefined` (so the SDK resolves them from the provider's answer), its sandbox (an output too) and its identity.
+ */
+export function objectProps(type: ObjectTypeName, name: string, args: object, computed: readonly string[], parent: pulumi.Resource | undefined): pulumi.Inputs {
+  return {
+    ...args,
+    ...Object.fromEntries(computed.map((key) => [key, undefined])),
+    sandboxName: (args as ObjectCommonArgs).sandboxName,
+    identity: resourceIdentity(`pulumi-nodejs:dynamic/aep:${type}`, name, parent),
+  };
+}

@@ -6,16 +6,26 @@
  * reflected in it, and to make a new connection and a new dataflow instead (UPDF).
  */
 import { z } from "zod";
-import { InUseError, splitMarker, type CreateIdentity, type JsonPatchOperation, type NewSourceConnection, type SourceConnection } from "../flow-service";
-import type { FlowServiceClient, ListingSnapshot, SourceConnection as WireSourceConnection } from "../flow-service";
+import {
+  InUseError,
+  splitMarker,
+  type CreateIdentity,
+  type FlowServiceClient,
+  type JsonPatchOperation,
+  type ListingSnapshot,
+  type NewSourceConnection,
+  type SourceConnection,
+} from "../flow-service";
 import { sameJson, withoutNulls } from "../shared/check";
 import {
+  COMMON_STORED_SHAPE,
   DataflowObjectProvider,
   markedDescription,
   nameAndDescriptionPatch,
   type CommonOutputs,
   type CreatedOutputs,
   type ObjectCalls,
+  parseStoredWith,
   type Validated,
 } from "../shared/object-provider";
 import { inUseFailure, patchDeclared } from "../shared/writes";
@@ -46,13 +56,9 @@ const storedSchema = z
     source: z.string().optional(),
     baseConnectionId: z.string().optional(),
     connectionSpecId: z.string().optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
     table: z.record(z.string(), z.unknown()).optional(),
     file: z.record(z.string(), z.unknown()).optional(),
-    sandboxName: z.string().optional(),
-    identity: z.string().optional(),
-    timeouts: z.record(z.string(), z.string()).optional(),
+    ...COMMON_STORED_SHAPE,
   })
   .loose();
 
@@ -102,7 +108,7 @@ function changedReads(olds: Pick<SourceConnectionOutputs, "table" | "file">, inp
 }
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `SourceConnection`. One instance per host process. */
-export class SourceConnectionProvider extends DataflowObjectProvider<SourceConnectionInputs, Stored, WireSourceConnection> {
+export class SourceConnectionProvider extends DataflowObjectProvider<SourceConnectionInputs, Stored, SourceConnection> {
   protected readonly what = "source connection";
 
   protected validate(raw: Record<string, unknown>): Validated<SourceConnectionInputs> {
@@ -110,9 +116,7 @@ export class SourceConnectionProvider extends DataflowObjectProvider<SourceConne
   }
 
   protected parseStored(raw: Record<string, unknown>, id: string): Stored {
-    const parsed = storedSchema.safeParse({ ...raw, sourceConnectionId: id });
-    if (!parsed.success) throw new Error(`The stored state of source connection ${id} is not readable (${z.prettifyError(parsed.error)}).`);
-    return parsed.data as Stored;
+    return parseStoredWith(storedSchema, raw, "sourceConnectionId", id, this.what) as Stored;
   }
 
   protected replaceKeys(olds: Stored, inputs: SourceConnectionInputs): string[] {
@@ -145,11 +149,11 @@ export class SourceConnectionProvider extends DataflowObjectProvider<SourceConne
     return outputs as Stored;
   }
 
-  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<WireSourceConnection> {
+  protected listing(client: FlowServiceClient, sandboxName: string): ListingSnapshot<SourceConnection> {
     return client.sourceConnectionSnapshot({ sandboxName });
   }
 
-  protected async createObject(calls: ObjectCalls, inputs: SourceConnectionInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<WireSourceConnection> | undefined): Promise<CreatedOutputs<Stored>> {
+  protected async createObject(calls: ObjectCalls, inputs: SourceConnectionInputs, identity: CreateIdentity | undefined, snapshot: ListingSnapshot<SourceConnection> | undefined): Promise<CreatedOutputs<Stored>> {
     const source = sources[inputs.source];
     const description = markedDescription(inputs);
     const created = await calls.client.createSourceConnection(

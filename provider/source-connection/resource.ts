@@ -4,8 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../serialized-provider";
-import { resourceIdentity } from "../shared/resource-identity";
-import type { OperationTimeouts } from "../shared/timeouts";
+import { objectProps, type ObjectCommonArgs } from "../shared/resource-identity";
 import type { ChangeDataCaptureSourceKey, CompressionType, FileEncoding, FileSourceKey, SourceColumn, SourceKey } from "../sources";
 
 /** The table a source connection of a table source reads. */
@@ -70,7 +69,7 @@ export type SourceReadArgs<K extends SourceKey> = K extends FileSourceKey
 export type SourceConnectionArgs<K extends SourceKey = SourceKey> = SourceConnectionCommonArgs<K> & SourceReadArgs<K>;
 
 /** Arguments of every {@link SourceConnection}, whatever it reads. */
-export interface SourceConnectionCommonArgs<K extends SourceKey> {
+export interface SourceConnectionCommonArgs<K extends SourceKey> extends ObjectCommonArgs {
   /**
    * Registry key of the source of the base connection (`synapse`, `sql-server`, `adls-gen2`, `table-storage`,
    * `databricks`): it decides what the connection reads. Must be known at preview.
@@ -82,16 +81,7 @@ export interface SourceConnectionCommonArgs<K extends SourceKey> {
   name: pulumi.Input<string>;
   /** Free-text description. Changing it updates the connection in place. @default none */
   description?: pulumi.Input<string>;
-  /**
-   * Sandbox; must be the base connection's. Changing it replaces the connection.
-   * @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod`
-   */
-  sandboxName?: pulumi.Input<string>;
-  /** Deadlines of the operations, e.g. `{ create: "10m" }`. @default { create: "5m", read: "2m", update: "5m", delete: "5m" } */
-  timeouts?: pulumi.Input<OperationTimeouts>;
 }
-
-const TYPE = "pulumi-nodejs:dynamic/aep:SourceConnection";
 
 /**
  * An AEP source connection (`POST /sourceConnections`): the table or files a dataflow reads through a base connection.
@@ -116,15 +106,7 @@ export class SourceConnection<K extends SourceKey = SourceKey> extends pulumi.dy
   declare readonly sandboxName: pulumi.Output<string>;
 
   constructor(name: string, args: SourceConnectionArgs<K>, opts?: pulumi.CustomResourceOptions) {
-    const props = {
-      ...args,
-      etag: undefined,
-      state: undefined,
-      connectionSpecId: undefined,
-      sandboxName: args.sandboxName,
-      identity: resourceIdentity(TYPE, name, opts?.parent),
-    };
-    super(serializedProvider("SourceConnection"), name, props, opts, "aep", "SourceConnection");
+    super(serializedProvider("SourceConnection"), name, objectProps("SourceConnection", name, args, ["etag", "state", "connectionSpecId"], opts?.parent), opts, "aep", "SourceConnection");
     this.sourceConnectionId = this.id;
   }
 }

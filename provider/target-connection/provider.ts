@@ -19,6 +19,7 @@ import type { FlowServiceClient, ListingSnapshot, TargetConnection as WireTarget
 import { sameJson } from "../shared/check";
 import { fieldFailures } from "../shared/fields";
 import {
+  COMMON_STORED_SHAPE,
   DataflowObjectProvider,
   markedDescription,
   nameAndDescriptionPatch,
@@ -26,6 +27,7 @@ import {
   type CommonOutputs,
   type CreatedOutputs,
   type ObjectCalls,
+  parseStoredWith,
   type Validated,
 } from "../shared/object-provider";
 import { commonRules, DATASET_ID_RULE, SCHEMA_ID_RULE } from "../shared/rules";
@@ -84,15 +86,11 @@ const storedSchema = z
     targetConnectionId: z.string(),
     etag: z.string().optional(),
     state: z.string().optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
     datasetId: z.string().optional(),
     schemaId: z.string().optional(),
     format: z.string().optional(),
     connectionSpecId: z.string().optional(),
-    sandboxName: z.string().optional(),
-    identity: z.string().optional(),
-    timeouts: z.record(z.string(), z.string()).optional(),
+    ...COMMON_STORED_SHAPE,
   })
   .loose();
 
@@ -116,9 +114,7 @@ export class TargetConnectionProvider extends DataflowObjectProvider<TargetConne
   }
 
   protected parseStored(raw: Record<string, unknown>, id: string): Stored {
-    const parsed = storedSchema.safeParse({ ...raw, targetConnectionId: id });
-    if (!parsed.success) throw new Error(`The stored state of target connection ${id} is not readable (${z.prettifyError(parsed.error)}).`);
-    return parsed.data as Stored;
+    return parseStoredWith(storedSchema, raw, "targetConnectionId", id, this.what) as Stored;
   }
 
   protected replaceKeys(olds: Stored, inputs: TargetConnectionInputs): string[] {

@@ -4,11 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../serialized-provider";
-import { resourceIdentity } from "../shared/resource-identity";
-import type { OperationTimeouts } from "../shared/timeouts";
+import { objectProps, type ObjectCommonArgs } from "../shared/resource-identity";
 
 /** Arguments of a {@link TargetConnection}. */
-export interface TargetConnectionArgs {
+export interface TargetConnectionArgs extends ObjectCommonArgs {
   /** Display name in AEP. Changing it updates the connection in place. */
   name: pulumi.Input<string>;
   /** Free-text description. Changing it updates the connection in place. @default none */
@@ -19,13 +18,7 @@ export interface TargetConnectionArgs {
   schemaId: pulumi.Input<string>;
   /** The Data Lake's data format, e.g. `parquet_xdm`. Changing it replaces the connection. @default none sent */
   format?: pulumi.Input<string>;
-  /** Sandbox; the dataset's. @default config `aep:sandboxName`, else `AEP_SANDBOX_NAME`, else `prod` */
-  sandboxName?: pulumi.Input<string>;
-  /** Deadlines of the operations. @default { create: "5m", read: "2m", update: "5m", delete: "5m" } */
-  timeouts?: pulumi.Input<OperationTimeouts>;
 }
-
-const TYPE = "pulumi-nodejs:dynamic/aep:TargetConnection";
 
 /**
  * An AEP target connection to the Data Lake (`POST /targetConnections`, connection spec
@@ -43,8 +36,7 @@ export class TargetConnection extends pulumi.dynamic.Resource {
   declare readonly sandboxName: pulumi.Output<string>;
 
   constructor(name: string, args: TargetConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, etag: undefined, state: undefined, sandboxName: args.sandboxName, identity: resourceIdentity(TYPE, name, opts?.parent) };
-    super(serializedProvider("TargetConnection"), name, props, opts, "aep", "TargetConnection");
+    super(serializedProvider("TargetConnection"), name, objectProps("TargetConnection", name, args, ["etag", "state"], opts?.parent), opts, "aep", "TargetConnection");
     this.targetConnectionId = this.id;
   }
 }

@@ -10,7 +10,7 @@
  * least `⌈writes / P⌉ × latency` (waves of P); the ideal is the larger of the two.
  */
 import { strict as assert } from "node:assert";
-import { ObjectHost, pipelineInputs, PIPELINE_TYPES, type HostObject } from "../../harness/pipeline-rig";
+import { NEEDS, objectInputs, ObjectHost, PIPELINE_TYPES, type HostObject, type Pipeline, type PipelineType } from "../../harness/pipeline-rig";
 import type { PropertyBag } from "../../harness/provider-host";
 import { identityOf } from "../../harness/rig";
 import { sourceKeys, type SourceKey } from "../../provider/sources";
@@ -18,7 +18,7 @@ import { pipelineFixtures } from "../../tests/fixtures/pipelines";
 import { processCpuMs, timed } from "./measure";
 import { startBenchRig, stopRig, type BenchRig, type LatencySettings } from "./rig";
 
-export type PipelineType = (typeof PIPELINE_TYPES)[number];
+export type { PipelineType };
 
 /** What one phase of the pipeline run did. */
 export interface PipelinePhase {
@@ -140,16 +140,6 @@ async function phase(rig: BenchRig, tasks: readonly Task[], parallelism: number)
   return { wallMs: ms, operations: tasks.length, depth: graphDepth(tasks), requests, operationsByType, hostCpuMs: processCpuMs(rig.hostPid) - cpuBefore };
 }
 
-/** What each object type waits for, within one pipeline, when it is created (deletes wait the other way round). */
-const NEEDS: Readonly<Record<PipelineType, readonly PipelineType[]>> = {
-  BaseConnection: [],
-  SourceConnection: ["BaseConnection"],
-  Dataset: [],
-  TargetConnection: ["Dataset"],
-  MappingSet: [],
-  Dataflow: ["SourceConnection", "TargetConnection", "MappingSet"],
-};
-
 /** Runs N pipelines' create, update and delete once, on a fresh emulator and a fresh host. */
 export async function runPipelines(options: PipelineBenchOptions): Promise<PipelineResult> {
   const rig = await startBenchRig(options);
@@ -159,25 +149,9 @@ export async function runPipelines(options: PipelineBenchOptions): Promise<Pipel
     const held: Map<string, HostObject>[] = sources.map(() => new Map());
     const key = (i: number, type: PipelineType) => `${i}/${type}`;
     const inputsOf = (i: number, type: PipelineType): PropertyBag => {
-      const source = sources[i]!;
       const name = `bench-pipeline-${i}`;
-      const own = held[i]!;
-      const id = (t: PipelineType) => own.get(t)!.id;
-      const inputs: Record<PipelineType, () => PropertyBag> = {
-        BaseConnection: () => pipelineInputs.BaseConnection(source, name),
-        SourceConnection: () => pipelineInputs.SourceConnection(source, name, id("BaseConnection")),
-        Dataset: () => pipelineInputs.Dataset(name),
-        TargetConnection: () => pipelineInputs.TargetConnection(name, id("Dataset")),
-        MappingSet: () => pipelineInputs.MappingSet(source, name),
-        Dataflow: () =>
-          pipelineInputs.Dataflow(source, name, {
-            sourceConnectionId: id("SourceConnection"),
-            targetConnectionId: id("TargetConnection"),
-            mappingSetId: id("MappingSet"),
-            mappingVersion: own.get("MappingSet")!.outs["version"] as number,
-          }),
-      };
-      return { ...inputs[type](), identity: identityOf(`${type}/${name}`) };
+      const made = Object.fromEntries(held[i]!) as Partial<Pipeline>;
+      return { ...objectInputs(type, sources[i]!, name, made), identity: identityOf(`${type}/${name}`) };
     };
     // Check runs before the timed phases, as the engine checks every input before it writes; it sends nothing.
     const create = await phase(
