@@ -1,7 +1,8 @@
 /**
  * The benchmark's floor: the least a dynamic provider can do for the same operations. It runs in the same
  * dynamic-provider host, behind the same gRPC calls, against the same emulator, and sends exactly the Flow Service
- * the physical least: one request per operation (POST, PATCH, DELETE), with one IMS token per host and keep-alive,
+ * requests the provider sends, the physical least: one request per operation (POST, PATCH, DELETE) with the same bodies as the provider's (the
+ * create marker in the description, the update's whole declared state), with one IMS token per host and keep-alive,
  * but validates nothing, handles no error, retries nothing and returns three outputs. Its wall time is what the rig
  * itself costs on this machine (Pulumi's host, gRPC, the emulator, the bench's stand-in for the engine); the real
  * provider's time above it is the provider's own cost.
@@ -51,12 +52,15 @@ class MinimalProvider {
   }
 
   async create(news: Bag): Promise<{ id: string; outs: Bag }> {
-    const { id, etag } = await this.client.create(news["name"], sources[news["source"] as SourceKey].connectionSpec, news["auth"]);
+    // The same POST as the provider's: its description carries the create marker.
+    const marker = typeof news["identity"] === "string" ? `[pulumi:${news["identity"]}]` : undefined;
+    const { id, etag } = await this.client.create(news["name"], sources[news["source"] as SourceKey].connectionSpec, news["auth"], marker);
     return { id, outs: { connectionId: id, etag, name: news["name"] } };
   }
 
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
-    const etag = await this.client.rename(id, String(olds["etag"]), news["name"], news["description"]);
+    // The same PATCH as the provider's: name, description and the auth params whole.
+    const etag = await this.client.rename(id, String(olds["etag"]), news["name"], news["description"], (news["auth"] as Bag)["params"]);
     return { outs: { connectionId: id, etag, name: news["name"] } };
   }
 

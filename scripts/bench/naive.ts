@@ -37,7 +37,7 @@ class NaiveClient {
   }
 
   async rename(item: WorkloadItem, id: string, etag: string): Promise<string> {
-    return this.client.rename(id, etag, item.renamed["name"], item.renamed["description"]);
+    return this.client.rename(id, etag, item.renamed["name"], item.renamed["description"], (item.renamed["auth"] as Record<string, unknown>)["params"]);
   }
 
   async remove(id: string): Promise<void> {

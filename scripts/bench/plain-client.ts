@@ -47,8 +47,9 @@ export class PlainFlowClient {
   }
 
   /** POST /connections (expects 201); returns the new id and etag. */
-  async create(name: unknown, connectionSpec: { id: string; version: string }, auth: unknown): Promise<{ id: string; etag: string }> {
-    return (await this.call("POST", "/connections", [201], { name, auth, connectionSpec })) as { id: string; etag: string };
+  async create(name: unknown, connectionSpec: { id: string; version: string }, auth: unknown, description?: string): Promise<{ id: string; etag: string }> {
+    const body = { name, ...(description === undefined ? {} : { description }), auth, connectionSpec };
+    return (await this.call("POST", "/connections", [201], body)) as { id: string; etag: string };
   }
 
   /** GET /connections/{id} (expects 200). */
@@ -58,11 +59,15 @@ export class PlainFlowClient {
     return { id: connection.id, etag: connection.etag, name: connection.name };
   }
 
-  /** PATCH /connections/{id} with If-Match (expects 200): the new name and, if given, a description; the new etag. */
-  async rename(id: string, etag: string, name: unknown, description: unknown): Promise<string> {
+  /**
+   * PATCH /connections/{id} with If-Match (expects 200): the new name, the description if given, and the auth params
+   * whole (as the provider's update writes the whole declared state); the new etag.
+   */
+  async rename(id: string, etag: string, name: unknown, description: unknown, authParams: unknown): Promise<string> {
     const operations = [
       { op: "replace", path: "/name", value: name },
       ...(typeof description === "string" ? [{ op: "add", path: "/description", value: description }] : []),
+      { op: "replace", path: "/auth/params", value: authParams },
     ];
     return ((await this.call("PATCH", `/connections/${id}`, [200], operations, etag)) as { etag: string }).etag;
   }

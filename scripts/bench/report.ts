@@ -334,7 +334,7 @@ export function renderReport(results: BenchResults): string {
     "Two measurements of the same run separate the provider's share from the rig's:",
     "",
     "- the **minimal provider** (scripts/bench/minimal-provider.ts) runs in the same host, behind the same gRPC calls, against the same emulator, and sends " +
-      "one Flow Service request per operation with one token and keep-alive, but validates nothing, handles no error and returns three outputs. Its time above the ideal is " +
+      "one Flow Service request per operation, with the same bodies as the provider's (the create marker, the update's whole declared state), one token and keep-alive, but validates nothing, handles no error and returns three outputs. Its time above the ideal is " +
       "what the rig itself costs on this machine (Pulumi's Node.js host, gRPC and protobuf, the emulator, the stand-in engine); no provider can be faster here;",
     `- the same lifecycle with **zero latency** gives the CPU time of the whole chain for ${n} operations, ${p} at a time.`,
     "",
