@@ -15,9 +15,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   InUseError,
-  NotFoundError,
   type ConnectionSnapshot,
-  StaleEtagError,
   type Connection,
   type FlowServiceClient,
   type JsonPatchOperation,
@@ -27,7 +25,7 @@ import { secretTexts, sources } from "../sources";
 import { hasUnknown, plain } from "../shared/check";
 import { IncompleteWriteError, InvalidInputsError } from "../shared/errors";
 import { errorText, rememberSecrets, runOperation, type CallOptions } from "../shared/operation";
-import { inUseFailure } from "../shared/writes";
+import { inUseFailure, patchDeclared } from "../shared/writes";
 import type { ProviderConfig, ProviderSession } from "../shared/session";
 import type { Operation, Timeouts } from "../shared/timeouts";
 import { aepFieldsChanged, describedAs, diffBaseConnection, patchOperations } from "./diff";
@@ -282,44 +280,23 @@ export class BaseConnectionProvider {
   }
 
   /**
-   * PATCH with If-Match. A 412 means someone changed the connection since we read it: re-read once and
-   * apply the same operations on the fresh etag; a second 412 becomes a clear error.
+   * PATCH with If-Match (shared/writes.ts patchDeclared): a 412 means someone changed the connection since we read
+   * it, so it is re-read once and the same operations applied on the fresh etag; a second 412 is a clear error.
    */
   private async patch(id: string, etag: string, operations: JsonPatchOperation[], call: CallOptions): Promise<{ etag: string }> {
     const client = this.session.flowService();
-    try {
-      return await client.updateConnection(id, etag, operations, call);
-    } catch (error) {
-      if (NotFoundError.isInstance(error)) {
-        throw new Error(
-          `Base connection ${id} no longer exists in sandbox "${call.sandboxName}" (deleted outside Pulumi). ` +
-            `Run \`pulumi refresh\` so that the next \`pulumi up\` creates it again.`,
-        );
-      }
-      if (!StaleEtagError.isInstance(error)) {
-        throw error;
-      }
-    }
-    const current = await client.getConnection(id, call);
-    if (!current) {
-      throw new Error(
-        `Base connection ${id} was deleted while it was being updated. Run \`pulumi refresh\`, then \`pulumi up\`.`,
-      );
-    }
-    // Removing a description that is already gone (our lost first attempt, or an edit in AEP) fails with FLOW-1455.
-    const pending = operations.filter((op) => !(op.op === "remove" && op.path === "/description" && !current.description));
-    if (pending.length === 0) return { etag: current.etag };
-    try {
-      return await client.updateConnection(id, current.etag, pending, call);
-    } catch (error) {
-      if (StaleEtagError.isInstance(error)) {
-        throw new Error(
-          `Base connection ${id} keeps changing while Pulumi updates it (etag mismatch twice, FLOW-1404-412). ` +
-            `Another tool or person is editing it; stop them and run \`pulumi up\` again.`,
-        );
-      }
-      throw error;
-    }
+    return {
+      etag: await patchDeclared({
+        what: "Base connection",
+        id,
+        etag,
+        // Removing a description that is already gone (our lost first attempt, or an edit in AEP) fails with FLOW-1455.
+        operations: (current) => (current === undefined ? operations : operations.filter((op) => !(op.op === "remove" && op.path === "/description" && !current.description))),
+        patch: (etag, ops) => client.updateConnection(id, etag, ops, call),
+        get: () => client.getConnection(id, call),
+        sandboxName: call.sandboxName,
+      }),
+    };
   }
 
   /**
