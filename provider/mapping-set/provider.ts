@@ -9,7 +9,6 @@
  */
 import { z } from "zod";
 import {
-  InUseError,
   splitMarker,
   withMarker,
   XDM_FULL_SCHEMA_CONTENT_TYPE,
@@ -25,7 +24,7 @@ import { fieldFailures, propertyPath } from "../shared/fields";
 import { COMMON_STORED_SHAPE, DataflowObjectProvider, type CommonInputs, type CommonOutputs, type CreatedOutputs, type ObjectCalls, type Validated, parseStoredWith } from "../shared/object-provider";
 import { IDENTITY_RULE, SANDBOX_RULE, SCHEMA_ID_RULE } from "../shared/rules";
 import { knownTimeouts, timeoutsFailures } from "../shared/timeouts";
-import { inUseFailure, writeExisting } from "../shared/writes";
+import { writeExisting } from "../shared/writes";
 import { booleanParam, enumParam, jsonType, LIMITS, quote, stringParam } from "../sources/formats";
 import { MARKER_LENGTH } from "../flow-service/identity";
 
@@ -244,13 +243,8 @@ export class MappingSetProvider extends DataflowObjectProvider<MappingSetInputs,
     } as Stored;
   }
 
-  protected async deleteObject(calls: ObjectCalls, id: string, olds: Stored): Promise<void> {
-    try {
-      await calls.client.deleteMappingSet(id, calls.call);
-    } catch (error) {
-      if (!InUseError.isInstance(error)) throw error;
-      throw await inUseFailure(error, { what: this.what, id, name: olds.name, sandboxName: calls.call.sandboxName }, calls.client, calls.call);
-    }
+  protected async deleteObject(calls: ObjectCalls, id: string): Promise<void> {
+    await calls.client.deleteMappingSet(id, calls.call);
   }
 
   protected deleteStray(calls: ObjectCalls, id: string): Promise<unknown> {

@@ -14,13 +14,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { withMarker, type CreateIdentity, type FlowServiceClient, type JsonPatchOperation } from "../flow-service";
+import { InUseError, withMarker, type CreateIdentity, type FlowServiceClient, type JsonPatchOperation } from "../flow-service";
 import type { ListingSnapshot, Recovered } from "../flow-service/safe-create";
 import { hasUnknown, plain, sameRecord, type CheckFailure } from "./check";
 import { IncompleteWriteError, InvalidInputsError } from "./errors";
 import { errorText, runOperation, type CallOptions } from "./operation";
 import type { ProviderConfig, ProviderSession } from "./session";
 import type { Operation, Timeouts } from "./timeouts";
+import { inUseFailure } from "./writes";
 
 /** Inputs every object type takes. */
 export interface CommonInputs {
@@ -125,7 +126,7 @@ export abstract class DataflowObjectProvider<I extends CommonInputs, O extends C
   protected abstract writeDeclared(calls: ObjectCalls, id: string, olds: O, inputs: I): Promise<O>;
   /** A GET: the outputs AEP's view gives, or undefined when the object is gone. */
   protected abstract readObject(calls: ObjectCalls, id: string, olds: O): Promise<O | undefined>;
-  /** The DELETE: "gone" counts as done. Refusals while in use should be `InUseError`s (see `deleteRefused`). */
+  /** The DELETE: "gone" counts as done. A refusal while flows use the object is an `InUseError` (see `delete`). */
   protected abstract deleteObject(calls: ObjectCalls, id: string, olds: O): Promise<void>;
   /** Deletes an object an interrupted run left with this resource's marker. */
   protected abstract deleteStray(calls: ObjectCalls, id: string): Promise<unknown>;
@@ -229,7 +230,14 @@ export abstract class DataflowObjectProvider<I extends CommonInputs, O extends C
   async delete(id: string, props: Record<string, unknown>): Promise<void> {
     const olds = this.parseStored(props, id);
     const hint = "It may or may not have been deleted; run the command again.";
-    await this.run("delete", olds.timeouts, `${this.what} ${id}`, hint, this.storedSandbox(olds), (calls) => this.deleteObject(calls, id, olds));
+    await this.run("delete", olds.timeouts, `${this.what} ${id}`, hint, this.storedSandbox(olds), async (calls) => {
+      try {
+        await this.deleteObject(calls, id, olds);
+      } catch (error) {
+        if (!InUseError.isInstance(error)) throw error;
+        throw await inUseFailure(error, { what: this.what, id, name: olds.name, sandboxName: calls.call.sandboxName }, calls.client, calls.call);
+      }
+    });
   }
 
   /** Stored outputs with the declared fields that AEP does not hold (`timeouts`). */

@@ -7,7 +7,6 @@
  */
 import { z } from "zod";
 import {
-  InUseError,
   splitMarker,
   type CreateIdentity,
   type FlowServiceClient,
@@ -28,7 +27,7 @@ import {
   parseStoredWith,
   type Validated,
 } from "../shared/object-provider";
-import { inUseFailure, patchDeclared } from "../shared/writes";
+import { patchDeclared } from "../shared/writes";
 import { isSourceKey, sources, type FileSourceData, type TableSourceData } from "../sources";
 import { validateSourceConnectionInputs, type SourceConnectionInputs } from "./inputs";
 
@@ -215,13 +214,8 @@ export class SourceConnectionProvider extends DataflowObjectProvider<SourceConne
     } as Stored;
   }
 
-  protected async deleteObject(calls: ObjectCalls, id: string, olds: Stored): Promise<void> {
-    try {
-      await calls.client.deleteSourceConnection(id, calls.call);
-    } catch (error) {
-      if (!InUseError.isInstance(error)) throw error;
-      throw await inUseFailure(error, { what: this.what, id, name: olds.name, sandboxName: calls.call.sandboxName }, calls.client, calls.call);
-    }
+  protected async deleteObject(calls: ObjectCalls, id: string): Promise<void> {
+    await calls.client.deleteSourceConnection(id, calls.call);
   }
 
   protected deleteStray(calls: ObjectCalls, id: string): Promise<unknown> {

@@ -9,7 +9,6 @@ import { z } from "zod";
 import {
   dataLakeTargetConnection,
   DATA_LAKE_CONNECTION_SPEC_ID,
-  InUseError,
   splitMarker,
   type CreateIdentity,
   type JsonPatchOperation,
@@ -32,7 +31,7 @@ import {
 } from "../shared/object-provider";
 import { commonRules, DATASET_ID_RULE, SCHEMA_ID_RULE } from "../shared/rules";
 import { knownTimeouts, timeoutsFailures } from "../shared/timeouts";
-import { inUseFailure, patchDeclared } from "../shared/writes";
+import { patchDeclared } from "../shared/writes";
 import { LIMITS, stringParam } from "../sources/formats";
 
 /** Validated inputs (values may be the unknown sentinel during preview). */
@@ -200,13 +199,8 @@ export class TargetConnectionProvider extends DataflowObjectProvider<TargetConne
     } as Stored;
   }
 
-  protected async deleteObject(calls: ObjectCalls, id: string, olds: Stored): Promise<void> {
-    try {
-      await calls.client.deleteTargetConnection(id, calls.call);
-    } catch (error) {
-      if (!InUseError.isInstance(error)) throw error;
-      throw await inUseFailure(error, { what: this.what, id, name: olds.name, sandboxName: calls.call.sandboxName }, calls.client, calls.call);
-    }
+  protected async deleteObject(calls: ObjectCalls, id: string): Promise<void> {
+    await calls.client.deleteTargetConnection(id, calls.call);
   }
 
   protected deleteStray(calls: ObjectCalls, id: string): Promise<unknown> {
